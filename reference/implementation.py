@@ -1,0 +1,47 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""The reference implementation, as the suite's contract describes it."""
+
+import pbr.version
+
+from reference import conf
+from reference import threadpool
+from watcher_conformance import contract
+
+
+class ThreadPoolProvider(contract.Provider):
+    """The singleton pool, configured with the suite's worker count."""
+
+    def __init__(self, settings):
+        conf.CONF.set_override('max_general_workers', settings.max_workers,
+                               group='watcher_decision_engine')
+        threadpool.DecisionEngineThreadPool.reset()
+
+    def get(self):
+        return threadpool.DecisionEngineThreadPool()
+
+    def reset(self):
+        threadpool.DecisionEngineThreadPool.reset()
+        conf.CONF.clear_override('max_general_workers',
+                                 group='watcher_decision_engine')
+
+
+IMPLEMENTATION = contract.Implementation(
+    name='reference',
+    version=pbr.version.VersionInfo('watcher-conformance').version_string(),
+    modes={'threading', 'eventlet'},
+    pieces={'threadpool': ThreadPoolProvider},
+    features={name for name, feature in contract.FEATURES.items()
+              if feature.piece == 'threadpool'},
+    description='the reference implementation shipped with the suite',
+)

@@ -1,0 +1,84 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""The base class of every conformance check."""
+
+import fixtures
+import oslotest.base
+import testtools
+
+from watcher_conformance import catalogue
+from watcher_conformance import config
+from watcher_conformance import contract
+from watcher_conformance.fixtures import deadlock
+from watcher_conformance.fixtures import implementation
+from watcher_conformance import loader
+from watcher_conformance import modes
+
+
+class ConformanceTestCase(testtools.testcase.WithAttributes,
+                          oslotest.base.BaseTestCase):
+    """Runs one check against a fresh piece of the implementation under test.
+
+    Subclasses set :attr:`piece`. In ``setUp`` the test gets:
+
+    * ``self.conf``: the ``[watcher_conformance]`` options;
+    * ``self.check``: its :class:`~watcher_conformance.catalogue.Check`;
+    * ``self.guard``: a :class:`~watcher_conformance.fixtures.deadlock.
+      DeadlockGuard` bounding the whole test by ``test_timeout``;
+    * ``self.implementation`` and ``self.piece``: built fresh by
+      :class:`~watcher_conformance.fixtures.implementation.PieceFixture`.
+
+    It skips, with the reason, when the implementation does not support the
+    mode, provide the piece or claim the feature the check needs.
+    """
+
+    #: Name of the piece this area checks (a key of contract.PIECES).
+    piece_name = None
+
+    def setUp(self):
+        super().setUp()
+        self.conf = config.get()
+        mode = modes.current()
+        if self.conf.mode != mode.name:
+            raise modes.ModeError(
+                'configured mode %r but the process runs in %r: start the '
+                'suite with watcher-conformance run --mode %s'
+                % (self.conf.mode, mode.name, self.conf.mode))
+        self.mode = mode.name
+        self.check = catalogue.of(self)
+        if self.check is None:
+            raise catalogue.CatalogueError(
+                '%s has no @check metadata' % self.id())
+        self.guard = self.useFixture(
+            deadlock.DeadlockGuard(self.conf.test_timeout))
+        self.implementation = loader.load(self.conf.implementation)
+        reason = implementation.reason_to_skip(
+            self.implementation, self.piece_name, self.mode,
+            self.check.feature)
+        if reason:
+            self.skipTest(reason)
+        settings = contract.Settings(mode=self.mode,
+                                     max_workers=self.conf.max_workers)
+        try:
+            fixture = self.useFixture(implementation.PieceFixture(
+                self.conf.implementation, self.piece_name, settings))
+        except fixtures.MultipleExceptions as exc:
+            # Show the implementation's own error, not the fixture wrapping.
+            raise exc.args[0][1]
+        self.provider = fixture.provider
+        self.piece = fixture.piece
+
+    def bounded(self, what, seconds=None):
+        """Fail (not hang) if the ``with`` block takes longer than
+        ``wait_timeout``; *what* names the call in the message."""
+        return self.guard.limit(seconds or self.conf.wait_timeout, what)

@@ -1,0 +1,205 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""The one contract between the suite and an implementation under test.
+
+An implementation is one :class:`Implementation` object, published in the
+entry point group ``watcher_conformance.implementations`` or named as
+``package.module:attribute``. It declares:
+
+* its ``name`` and ``version``;
+* the concurrency ``modes`` it supports (see :mod:`watcher_conformance.modes`);
+* the optional ``features`` it claims (:data:`FEATURES`): a check that needs
+  an unclaimed feature skips with a reason instead of failing;
+* the ``policies`` it follows where the contract allows a choice
+  (:data:`POLICIES`);
+* a factory per piece it provides (:data:`PIECES`): a callable taking
+  :class:`Settings` and returning a :class:`Provider`. An area whose piece is
+  not provided skips with a reason.
+
+The piece interfaces follow upstream Watcher's public API, so that adapting
+upstream stays thin: a threadpool has ``submit(fn, *args, **kwargs)``,
+``do_while_futures(futures, fn, *args, futures_timeout=None, **kwargs)`` and
+``do_while_futures_modify(...)`` like ``DecisionEngineThreadPool``.
+"""
+
+import abc
+import dataclasses
+import types
+
+from watcher_conformance import modes
+
+MUST = 'MUST'
+SHOULD = 'SHOULD'
+LEVELS = (MUST, SHOULD)
+
+
+class ContractError(Exception):
+    """An implementation does not keep the contract's form."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Feature:
+    """An optional capability an implementation may claim."""
+
+    name: str
+    piece: str
+    description: str
+    methods: tuple = ()
+
+
+@dataclasses.dataclass(frozen=True)
+class Piece:
+    """A kind of piece the suite checks, and the methods it must have."""
+
+    name: str
+    description: str
+    required: tuple
+
+
+PIECES = {p.name: p for p in (
+    Piece('threadpool',
+          "the decision engine's general-purpose pool "
+          '(upstream DecisionEngineThreadPool)',
+          required=('submit', 'do_while_futures', 'do_while_futures_modify')),
+)}
+
+FEATURES = {f.name: f for f in (
+    Feature('threadpool.futures_timeout', 'threadpool',
+            'do_while_futures and do_while_futures_modify take '
+            'futures_timeout=SECONDS: when no future finishes within it, '
+            'futures not yet started are cancelled and the call returns'),
+    Feature('threadpool.wait', 'threadpool',
+            'the pool offers wait_for_all(futures, timeout=None) and '
+            'wait_for_any(futures, timeout=None) returning (done, not_done)',
+            methods=('wait_for_all', 'wait_for_any')),
+    Feature('threadpool.shutdown', 'threadpool',
+            'the pool offers shutdown(wait=True): queued work completes, '
+            'later submits raise RuntimeError',
+            methods=('shutdown',)),
+    Feature('threadpool.statistics', 'threadpool',
+            'the pool offers statistics with executed and failures counts',
+            methods=('statistics',)),
+)}
+
+#: Choices the contract leaves to the implementation: name -> allowed values.
+POLICIES = {
+    'workflow.failure_policy': ('revert', 'continue'),
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class Settings:
+    """What the suite asks of a piece it builds.
+
+    :param mode: the concurrency mode the process runs in.
+    :param max_workers: the worker count a pool must be configured with.
+    """
+
+    mode: str
+    max_workers: int
+
+
+class Provider(abc.ABC):
+    """Hands the suite one piece, built fresh for each test.
+
+    A factory in :attr:`Implementation.pieces` returns a provider. The suite
+    calls :meth:`get` for the piece, as often as it likes, and :meth:`reset`
+    when the test ends.
+    """
+
+    @abc.abstractmethod
+    def get(self):
+        """The piece. For a process-wide singleton, the same object every
+        time until :meth:`reset`."""
+
+    @abc.abstractmethod
+    def reset(self):
+        """Forget the piece and release what it holds (stop its workers
+        without waiting for stuck work), so the next test starts fresh."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Implementation:
+    """An implementation of the concurrency pieces, as the suite sees it.
+
+    :param name: short name, shown in reports.
+    :param version: its version string.
+    :param modes: names of the concurrency modes it supports.
+    :param pieces: piece name -> factory(:class:`Settings`) -> :class:`Provider`.
+    :param features: names of the optional features it claims.
+    :param policies: policy name -> the value it follows.
+    :param description: one line for reports.
+    """
+
+    name: str
+    version: str
+    modes: frozenset
+    pieces: types.MappingProxyType
+    features: frozenset = frozenset()
+    policies: types.MappingProxyType = types.MappingProxyType({})
+    description: str = ''
+
+    def __post_init__(self):
+        # Frozen: normalise through object.__setattr__ once, then validate.
+        for name, kind in (('modes', frozenset), ('features', frozenset)):
+            object.__setattr__(self, name, kind(getattr(self, name)))
+        for name in ('pieces', 'policies'):
+            object.__setattr__(self, name, types.MappingProxyType(
+                dict(getattr(self, name))))
+        self._validate()
+
+    def _validate(self):
+        def unknown(kind, given, known):
+            bad = sorted(set(given) - set(known))
+            if bad:
+                raise ContractError(
+                    'implementation %r declares unknown %s %s (known: %s)'
+                    % (self.name, kind, ', '.join(map(repr, bad)),
+                       ', '.join(sorted(known))))
+        unknown('mode', self.modes, modes.MODES)
+        unknown('piece', self.pieces, PIECES)
+        unknown('feature', self.features, FEATURES)
+        unknown('policy', self.policies, POLICIES)
+        for name, value in self.policies.items():
+            if value not in POLICIES[name]:
+                raise ContractError(
+                    'implementation %r: policy %s=%r is not one of %s'
+                    % (self.name, name, value, ', '.join(POLICIES[name])))
+        for name, factory in self.pieces.items():
+            if not callable(factory):
+                raise ContractError('implementation %r: the factory for %s '
+                                    'is not callable' % (self.name, name))
+
+    def claims(self, feature):
+        return feature in self.features
+
+
+def missing_methods(implementation, piece_name, obj):
+    """Methods the piece lacks: the required ones and those of claimed
+    features."""
+    wanted = list(PIECES[piece_name].required)
+    for feature in sorted(implementation.features):
+        if FEATURES[feature].piece == piece_name:
+            wanted.extend(FEATURES[feature].methods)
+    return [m for m in wanted if not hasattr(obj, m)]
+
+
+def validate_piece(implementation, piece_name, obj):
+    """Raise :class:`ContractError` naming the piece and a missing method."""
+    missing = missing_methods(implementation, piece_name, obj)
+    if missing:
+        raise ContractError(
+            'implementation %r: its %s (%s) lacks required method%s %s'
+            % (implementation.name, piece_name, type(obj).__qualname__,
+               's' if len(missing) > 1 else '',
+               ', '.join(repr(m) for m in missing)))

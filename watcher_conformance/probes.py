@@ -1,0 +1,158 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""Instruments for forcing interleavings and observing them.
+
+Everything here waits with a bound and reports whether the bound was hit,
+so a check fails with a message instead of hanging. They use the
+``threading`` module, which is green once eventlet has monkey-patched it, so
+the same probe works in every mode.
+"""
+
+import sys
+import threading
+import time
+
+from watcher_conformance import modes
+
+
+class Gate:
+    """A one-way door that tasks wait at until the test opens it.
+
+    :param timeout: seconds a waiter waits at most.
+    """
+
+    def __init__(self, timeout):
+        self.timeout = timeout
+        self._event = threading.Event()
+        self.timed_out = 0
+
+    def open(self):
+        self._event.set()
+
+    def is_open(self):
+        return self._event.is_set()
+
+    def wait(self):
+        """Wait until open; False (and counted) if the bound passed first."""
+        if self._event.wait(self.timeout):
+            return True
+        self.timed_out += 1
+        return False
+
+
+class InFlight:
+    """Counts tasks running at once and remembers the peak.
+
+    Use as ``with in_flight: ...`` inside a task.
+    """
+
+    def __init__(self):
+        self._cond = threading.Condition()
+        self.current = 0
+        self.peak = 0
+        self.started = 0
+
+    def __enter__(self):
+        with self._cond:
+            self.current += 1
+            self.started += 1
+            self.peak = max(self.peak, self.current)
+            self._cond.notify_all()
+        return self
+
+    def __exit__(self, *exc):
+        with self._cond:
+            self.current -= 1
+            self._cond.notify_all()
+
+    def wait_started(self, count, timeout):
+        """Wait until *count* tasks have started; False on timeout."""
+        with self._cond:
+            return self._cond.wait_for(lambda: self.started >= count,
+                                       timeout)
+
+
+class Recorder:
+    """A thread-safe list of events, with waiting for a length."""
+
+    def __init__(self):
+        self._cond = threading.Condition()
+        self.items = []
+
+    def add(self, item):
+        with self._cond:
+            self.items.append(item)
+            self._cond.notify_all()
+
+    def wait_for_length(self, length, timeout):
+        with self._cond:
+            return self._cond.wait_for(lambda: len(self.items) >= length,
+                                       timeout)
+
+
+def settle(window):
+    """Let everything that is ready run, for *window* seconds.
+
+    Only for watching that something does NOT happen: a correct
+    implementation's verdict never depends on how long this lasts.
+    """
+    deadline = time.monotonic() + window
+    while True:
+        time.sleep(0)  # green under eventlet: runs every ready green thread
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            return
+        time.sleep(min(remaining, 0.01))
+
+
+_BLOCKING = {('threading.py', 'wait'), ('threading.py', 'acquire'),
+             ('threading.py', '_wait_for_tstate_lock'), ('queue.py', 'get'),
+             ('queue.py', 'join'), ('queue.py', 'put')}
+
+
+def _innermost(ident):
+    frame = sys._current_frames().get(ident)
+    if frame is None:
+        return None
+    return frame.f_code.co_filename, frame.f_code.co_name, frame.f_lineno
+
+
+def wait_until_blocked(thread, timeout):
+    """Wait until *thread* is blocked: in a lock, condition or queue wait,
+    or sitting on one line (a C call, a polling sleep). True if it got
+    there before *timeout*, False if it ended or never blocked.
+
+    This is how a check makes sure another thread has reached the point
+    where a race can bite (a shutdown waiting for its queue to drain)
+    before it provokes the race.
+    """
+    if modes.requested().enter:
+        # Green threads run until they block: once every ready one has had
+        # its turn, *thread* is blocked (or done).
+        for _ in range(20):
+            time.sleep(0)
+        return thread.is_alive()
+    deadline = time.monotonic() + timeout
+    last, same = None, 0
+    while time.monotonic() < deadline and thread.is_alive():
+        where = _innermost(thread.ident)
+        if where is not None:
+            filename, function, _ = where
+            if (filename.rsplit('/', 1)[-1], function) in _BLOCKING:
+                return True
+            same = same + 1 if where == last else 0
+            if same >= 5:
+                return True
+        last = where
+        time.sleep(0.002)
+    return False

@@ -1,0 +1,117 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""What every threadpool check builds on."""
+
+import threading
+
+from watcher_conformance import base
+from watcher_conformance import probes
+
+COPY = 'do_while_futures'
+MODIFY = 'do_while_futures_modify'
+
+
+class TimedOut(Exception):
+    """A task waited at a gate the test never opened in time."""
+
+
+class ThreadPoolTestCase(base.ConformanceTestCase):
+    """A fresh pool of ``max_workers`` workers in ``self.pool``, and helpers
+    for forcing interleavings on it."""
+
+    piece_name = 'threadpool'
+
+    def setUp(self):
+        super().setUp()
+        self.pool = self.piece
+        self.workers = self.conf.max_workers
+
+    def gate(self):
+        """A closed :class:`~watcher_conformance.probes.Gate`; it is opened
+        at cleanup so that no task outlives the test."""
+        gate = probes.Gate(self.conf.wait_timeout)
+        self.addCleanup(gate.open)
+        return gate
+
+    def submit(self, fn, *args, **kwargs):
+        with self.bounded('submit'):
+            return self.pool.submit(fn, *args, **kwargs)
+
+    def submit_gated(self, gate, value=None, in_flight=None):
+        """Submit a task that waits at *gate* and returns *value*, counted
+        by *in_flight*; it raises :class:`TimedOut` if the gate stays shut."""
+        def task():
+            with in_flight or _NULL:
+                if not gate.wait():
+                    raise TimedOut('gate not opened within %.1f s'
+                                   % gate.timeout)
+                return value
+        return self.submit(task)
+
+    def submit_values(self, values):
+        return [self.submit(_identity, v) for v in values]
+
+    def do_while(self, variant, futures, fn, *args, **kwargs):
+        """Call the pool's *variant* (COPY or MODIFY), bounded."""
+        with self.bounded(variant):
+            return getattr(self.pool, variant)(futures, fn, *args, **kwargs)
+
+    def wait_done(self, futures):
+        """Wait (bounded) until every future finished, without the pool's
+        own waiting code."""
+        for f in futures:
+            with self.bounded('a submitted task'):
+                try:
+                    f.exception(timeout=self.conf.wait_timeout)
+                except Exception:
+                    pass  # cancelled, or the bound: asserted by the caller
+        self.assertTrue(all(f.done() for f in futures),
+                        'tasks did not finish within %.1f s'
+                        % self.conf.wait_timeout)
+
+    def start_thread(self, fn, *args):
+        """Run ``fn(*args)`` in another thread (green under eventlet).
+
+        :returns: the thread and a dict that gets ``value`` or ``error``.
+        """
+        outcome = {}
+
+        def run():
+            try:
+                outcome['value'] = fn(*args)
+            except BaseException as exc:
+                outcome['error'] = exc
+        thread = threading.Thread(target=run, daemon=True,
+                                  name='conformance-helper')
+        thread.start()
+        return thread, outcome
+
+    def join(self, thread, what):
+        thread.join(self.conf.wait_timeout)
+        self.assertFalse(thread.is_alive(), '%s did not return within %.1f s'
+                         % (what, self.conf.wait_timeout))
+
+
+class _Null:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+_NULL = _Null()
+
+
+def _identity(value):
+    return value
