@@ -33,6 +33,7 @@ upstream stays thin: a threadpool has ``submit(fn, *args, **kwargs)``,
 """
 
 import abc
+import collections.abc
 import dataclasses
 import types
 
@@ -144,9 +145,10 @@ class Implementation:
     name: str
     version: str
     modes: frozenset
-    pieces: types.MappingProxyType
+    pieces: collections.abc.Mapping
     features: frozenset = frozenset()
-    policies: types.MappingProxyType = types.MappingProxyType({})
+    policies: collections.abc.Mapping = dataclasses.field(
+        default_factory=dict)
     description: str = ''
 
     def __post_init__(self):

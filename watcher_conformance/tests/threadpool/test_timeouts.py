@@ -63,9 +63,9 @@ class TimeoutsTest(base.ThreadPoolTestCase):
         Before returning on futures_timeout, do_while_futures MUST have
         called back every future that did finish.""", feature=FEATURE)
     def test_finished_futures_are_called_back_before_a_timeout(self):
-        gate, running, _ = self.stuck_futures()
         done = self.submit_values(range(2))
         self.wait_done(done)
+        gate, running, _ = self.stuck_futures()
         seen = []
         self.do_while(base.COPY, done + running, seen.append,
                       futures_timeout=TIMEOUT)
@@ -92,9 +92,9 @@ class TimeoutsTest(base.ThreadPoolTestCase):
         leave exactly the unfinished futures in the collection, so the
         caller knows what is missing.""", feature=FEATURE)
     def test_timeout_leaves_unfinished_futures_in_collection(self):
-        gate, running, _ = self.stuck_futures()
         done = self.submit_values(range(2))
         self.wait_done(done)
+        gate, running, _ = self.stuck_futures()
         collection = done + running
         self.do_while(base.MODIFY, collection, lambda f: None,
                       futures_timeout=TIMEOUT)
