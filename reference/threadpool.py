@@ -108,48 +108,73 @@ def _remover(collection):
     return collection.remove
 
 
-def _drain(collection, fn, args, kwargs, timeout):
-    """Call ``fn(future, *args, **kwargs)`` as each future finishes; remove
-    each from *collection* after its callback; pick up futures callbacks add.
+class Drain:
+    """One do_while_futures loop over *collection*: calls
+    ``fn(future, *args, **kwargs)`` as each future finishes, removes it
+    after its callback, and picks up futures callbacks add.
 
-    :returns: the futures left unfinished when *timeout* passed with none
-        finishing (an empty set otherwise).
+    Each step is a method, so a variant overrides only the step it changes.
     """
-    if timeout is not None and timeout < 0:
-        raise ValueError('futures_timeout must be >= 0, got %r' % (timeout,))
-    remove = _remover(collection)
-    finished = queue.Queue()
-    watched = set()
 
-    def watch():
-        new = [f for f in list(collection) if f not in watched]
-        _check_futures(new)
-        watched.update(new)
+    def __init__(self, collection, fn, args, kwargs, timeout):
+        if timeout is not None and timeout < 0:
+            raise ValueError('futures_timeout must be >= 0, got %r'
+                             % (timeout,))
+        self.collection = collection
+        self.fn, self.args, self.kwargs = fn, args, kwargs
+        self.timeout = timeout
+        self.remove = _remover(collection)
+        self.finished = queue.Queue()
+        self.watched = set()
+        self.outstanding = 0
+
+    check = staticmethod(_check_futures)
+
+    def watch(self):
+        """Start watching the futures of the collection not watched yet."""
+        new = [f for f in list(self.collection) if f not in self.watched]
+        self.check(new)
+        self.watched.update(new)
+        self.outstanding += len(new)
         for f in new:
             # Runs in the worker that completes f, or here if f is done.
-            f.add_done_callback(finished.put)
-        return len(new)
+            f.add_done_callback(self.finished.put)
 
-    outstanding = watch()
-    size = len(collection)
-    while outstanding:
+    def next(self):
+        """The next finished future, or None when the timeout passed."""
         try:
-            future = finished.get(timeout=timeout)
+            return self.finished.get(timeout=self.timeout)
         except queue.Empty:
-            left = {f for f in list(collection) if not f.done()}
-            for f in left:
-                f.cancel()  # only futures not started yet can be cancelled
-            LOG.warning('No future finished within %s s: cancelled those not '
-                        'started, %d left unfinished', timeout, len(left))
-            return left
-        outstanding -= 1
-        fn(future, *args, **kwargs)
-        remove(future)
-        size -= 1
-        if len(collection) != size:  # the callback added futures
-            outstanding += watch()
-            size = len(collection)
-    return set()
+            return None
+
+    def call(self, future):
+        self.fn(future, *self.args, **self.kwargs)
+
+    def on_timeout(self):
+        left = {f for f in list(self.collection) if not f.done()}
+        for f in left:
+            f.cancel()  # only futures not started yet can be cancelled
+        LOG.warning('No future finished within %s s: cancelled those not '
+                    'started, %d left unfinished', self.timeout, len(left))
+        return left
+
+    def run(self):
+        """:returns: the futures left unfinished on a timeout, else an
+        empty set."""
+        self.watch()
+        size = len(self.collection)
+        while self.outstanding:
+            future = self.next()
+            if future is None:
+                return self.on_timeout()
+            self.outstanding -= 1
+            self.call(future)
+            self.remove(future)
+            size -= 1
+            if len(self.collection) != size:  # the callback added futures
+                self.watch()
+                size = len(self.collection)
+        return set()
 
 
 class DecisionEngineThreadPool(metaclass=Singleton):
@@ -187,8 +212,12 @@ class DecisionEngineThreadPool(metaclass=Singleton):
         future.add_done_callback(self._pending.discard)
         return future
 
-    @staticmethod
-    def do_while_futures(futures, fn, *args, futures_timeout=None, **kwargs):
+    #: The loop behind do_while_futures and do_while_futures_modify.
+    drain = Drain
+
+    @classmethod
+    def do_while_futures(cls, futures, fn, *args, futures_timeout=None,
+                         **kwargs):
         """Call ``fn(future, *args, **kwargs)`` as soon as each future of
         *futures* (a list, set or dict) finishes, in the calling thread.
 
@@ -202,16 +231,16 @@ class DecisionEngineThreadPool(metaclass=Singleton):
         else:
             copy = type(futures)(futures) if isinstance(
                 futures, (list, set)) else list(futures)
-        return _drain(copy, fn, args, kwargs, futures_timeout)
+        return cls.drain(copy, fn, args, kwargs, futures_timeout).run()
 
-    @staticmethod
-    def do_while_futures_modify(futures, fn, *args, futures_timeout=None,
+    @classmethod
+    def do_while_futures_modify(cls, futures, fn, *args, futures_timeout=None,
                                 **kwargs):
         """Like :meth:`do_while_futures`, but consumes *futures*: each future
         is removed after its callback, and futures that callbacks add to
         *futures* are awaited too. On a timeout, the unfinished futures stay
         in *futures*."""
-        return _drain(futures, fn, args, kwargs, futures_timeout)
+        return cls.drain(futures, fn, args, kwargs, futures_timeout).run()
 
     @staticmethod
     def wait_for_all(futures, timeout=None):

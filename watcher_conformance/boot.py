@@ -14,10 +14,10 @@
 
 stestr starts its workers as ``$PYTHON -m stestr.subunit_runner.run ...``.
 Setting ``PYTHON="python -m watcher_conformance.boot"`` makes every worker
-monkey-patch (in eventlet mode) before the test runner, testtools or any test
-module is imported::
+monkey-patch (in eventlet mode) before the test runner, testtools or any
+test module is imported::
 
-    python -m watcher_conformance.boot -m stestr.subunit_runner.run discover ...
+    python -m watcher_conformance.boot -m stestr.subunit_runner.run ...
 
 The test packages also enter the mode when imported, for runners that do not
 go through this module (Tempest sets ``PYTHON`` itself).

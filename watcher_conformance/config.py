@@ -16,9 +16,10 @@ Every option can be set three ways, last one wins:
 
 * a config file named by ``WATCHER_CONFORMANCE_CONFIG`` (or Tempest's
   ``tempest.conf`` when run as a Tempest plugin);
-* the environment, as oslo.config reads it: ``OS_WATCHER_CONFORMANCE__<OPTION>``
-  (for example ``OS_WATCHER_CONFORMANCE__MODE=eventlet``), which is what tox
-  and Zuul jobs set;
+* the environment, as oslo.config reads it:
+  ``OS_WATCHER_CONFORMANCE__<OPTION>`` (for example
+  ``OS_WATCHER_CONFORMANCE__MODE=eventlet``), which is what tox and Zuul jobs
+  set;
 * :func:`override`, for code that runs the suite in-process.
 
 The suite keeps its own :class:`oslo_config.cfg.ConfigOpts`: an

@@ -136,7 +136,8 @@ class Implementation:
     :param name: short name, shown in reports.
     :param version: its version string.
     :param modes: names of the concurrency modes it supports.
-    :param pieces: piece name -> factory(:class:`Settings`) -> :class:`Provider`.
+    :param pieces: piece name -> factory(:class:`Settings`) ->
+        :class:`Provider`.
     :param features: names of the optional features it claims.
     :param policies: policy name -> the value it follows.
     :param description: one line for reports.

@@ -10,7 +10,7 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""Find an implementation by entry-point name or ``package.module:attribute``."""
+"""Find an implementation by entry-point name or ``module:attribute``."""
 
 import functools
 import importlib

@@ -41,7 +41,8 @@ class ModeError(Exception):
 class Mode:
     """One concurrency mode.
 
-    :param name: the name users give (``--mode``, ``OS_WATCHER_CONFORMANCE__MODE``).
+    :param name: the name users give (``--mode``,
+        ``OS_WATCHER_CONFORMANCE__MODE``).
     :param description: one line for listings and reports.
     :param enter: dotted path of a function that puts the process into the
         mode; called before anything else is imported. None for nothing.

@@ -75,10 +75,11 @@ class InFlight:
             self.current -= 1
             self._cond.notify_all()
 
-    def wait_started(self, count, timeout):
-        """Wait until *count* tasks have started; False on timeout."""
+    def wait_running(self, count, timeout):
+        """Wait until *count* tasks run at the same time; False on
+        timeout."""
         with self._cond:
-            return self._cond.wait_for(lambda: self.started >= count,
+            return self._cond.wait_for(lambda: self.current >= count,
                                        timeout)
 
 

@@ -15,8 +15,8 @@
 Built from per-test results (a subunit stream or an in-process run), joined
 with the catalogue by idempotent id. Its shape::
 
-    {"implementation": {"name", "version", "spec", "modes", "features",
-                        "policies"},
+    {"implementation": {"name", "version", "spec", "description", "modes",
+                        "features", "policies"},
      "mode": "threading", "suite_version": "...", "date": "...",
      "verdict": "pass" | "fail",      # fail iff a MUST check failed
      "summary": {"<area>": {"MUST": {"passed", "failed", "skipped"},

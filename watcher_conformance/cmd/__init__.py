@@ -11,3 +11,7 @@
 # under the License.
 
 """The watcher-conformance console command."""
+
+
+class UsageError(Exception):
+    """Bad input: reported as one line, exit status 2."""

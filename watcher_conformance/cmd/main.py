@@ -22,11 +22,8 @@ import argparse
 import os
 import sys
 
+from watcher_conformance.cmd import UsageError
 from watcher_conformance import modes
-
-
-class UsageError(Exception):
-    """Bad input: reported as one line, exit status 2."""
 
 
 def _parser():
@@ -72,6 +69,11 @@ def _parser():
 def mode_environment(mode, implementation=None, config_file=None):
     """The environment for a test process started in *mode*."""
     env = dict(os.environ)
+    # package.module:attribute resolves from the current directory, as it
+    # does for "python -m": in this process and in the test workers.
+    env['PYTHONPATH'] = os.pathsep.join(
+        [os.getcwd()] + [p for p in env.get('PYTHONPATH', '').split(
+            os.pathsep) if p])
     env[modes.ENV_VAR] = mode
     # stestr starts workers as "$PYTHON -m stestr.subunit_runner.run ...":
     # this puts the early bootstrap in front of everything they import.
@@ -117,6 +119,8 @@ def _list(args):
 def main(argv=None):
     args = _parser().parse_args(argv)
     modes.quiet_eventlet()
+    if os.getcwd() not in sys.path:
+        sys.path.insert(0, os.getcwd())
     try:
         if args.command == 'run':
             from watcher_conformance.cmd import run

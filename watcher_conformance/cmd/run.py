@@ -12,13 +12,17 @@
 
 """``watcher-conformance run``: one implementation, one mode, one report."""
 
+import io
 import os
 import re
+import shutil
 import subprocess
 import sys
+import tempfile
 
 from watcher_conformance import catalogue
 from watcher_conformance.cmd import main
+from watcher_conformance.cmd import UsageError
 from watcher_conformance import config
 from watcher_conformance import contract
 from watcher_conformance import loader
@@ -31,12 +35,12 @@ def preflight(spec, mode):
     """Load the implementation and check the form of every piece it
     provides, before any test runs.
 
-    :raises main.UsageError: naming what is wrong.
+    :raises UsageError: naming what is wrong.
     """
     try:
         impl = loader.load(spec)
     except loader.LoadError as exc:
-        raise main.UsageError(exc) from None
+        raise UsageError(exc) from None
     settings = contract.Settings(mode=mode,
                                  max_workers=config.get().max_workers)
     for name, factory in sorted(impl.pieces.items()):
@@ -47,12 +51,11 @@ def preflight(spec, mode):
             finally:
                 provider.reset()
         except contract.ContractError as exc:
-            raise main.UsageError(exc) from None
+            raise UsageError(exc) from None
         except Exception as exc:
-            raise main.UsageError('implementation %r: building its %s '
-                                  'failed: %s: %s' % (impl.name, name,
-                                                      type(exc).__name__,
-                                                      exc)) from None
+            raise UsageError('implementation %r: building its %s failed: '
+                             '%s: %s' % (impl.name, name, type(exc).__name__,
+                                         exc)) from None
     return impl
 
 
@@ -81,20 +84,29 @@ def _stestr(args, state_dir, suite_dir, top_dir):
 
 
 def run(args):
-    if args.config_file and not os.path.isfile(args.config_file):
-        raise main.UsageError('no config file at %s' % args.config_file)
+    if args.config_file:
+        if not os.path.isfile(args.config_file):
+            raise UsageError('no config file at %s' % args.config_file)
+        # The preflight reads the same file as the test workers.
+        os.environ[config.CONFIG_FILE_ENV] = os.path.abspath(
+            args.config_file)
     impl = preflight(args.implementation, args.mode)
     import watcher_conformance.tests as suite
     suite_dir = os.path.dirname(suite.__file__)
     top_dir = os.path.dirname(os.path.dirname(suite_dir))
-    state_dir = os.path.join(STATE_DIR, 'stestr-%s' % args.mode)
-    os.makedirs(state_dir, exist_ok=True)
-    stream = _stestr(args, state_dir, suite_dir, top_dir)
-    import io
+    os.makedirs(STATE_DIR, exist_ok=True)
+    # A fresh stestr repository per run: "stestr last" must never hand back
+    # an earlier run's results when this one ran nothing.
+    state_dir = tempfile.mkdtemp(prefix='stestr-%s-' % args.mode,
+                                 dir=STATE_DIR)
+    try:
+        stream = _stestr(args, state_dir, suite_dir, top_dir)
+    finally:
+        shutil.rmtree(state_dir, ignore_errors=True)
     results = report.results_from_subunit(io.BytesIO(stream))
     if not results:
-        raise main.UsageError('no test ran (filters: %s); see the output '
-                              'above' % (' '.join(args.filter) or 'none'))
+        raise UsageError('no test ran (filters: %s); see the output above'
+                         % (' '.join(args.filter) or 'none'))
     data = report.build(results, impl, args.implementation, args.mode,
                         catalogue.collect(), _suite_version())
     path = args.report or os.path.join(

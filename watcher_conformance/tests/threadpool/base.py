@@ -38,8 +38,12 @@ class ThreadPoolTestCase(base.ConformanceTestCase):
 
     def gate(self):
         """A closed :class:`~watcher_conformance.probes.Gate`; it is opened
-        at cleanup so that no task outlives the test."""
-        gate = probes.Gate(self.conf.wait_timeout)
+        at cleanup so that no task outlives the test.
+
+        Tasks wait at it for twice ``wait_timeout``: longer than any
+        observation of them, so a task never gives up while the check is
+        still watching whether it runs."""
+        gate = probes.Gate(2 * self.conf.wait_timeout)
         self.addCleanup(gate.open)
         return gate
 

@@ -131,23 +131,26 @@ class CallbacksTest(base.ThreadPoolTestCase):
         time MUST each get callbacks for their own futures only, each exactly
         once.""")
     def test_concurrent_callers_get_their_own_callbacks(self):
-        # Each caller's second future is released by the other caller's
-        # first callback, so both loops are provably running at once.
+        # Both loops are made to wait at once; then the second caller's
+        # future finishes first. A loop that keeps its state on the pool
+        # hands it to the wrong caller.
         gate_a, gate_b = self.gate(), self.gate()
-        mine = [self.submit(lambda: 'a1'), self.submit_gated(gate_a, 'a2')]
-        theirs = [self.submit(lambda: 'b1'), self.submit_gated(gate_b, 'b2')]
+        mine, theirs = [self.submit_gated(gate_a, 'a')], [
+            self.submit_gated(gate_b, 'b')]
         seen_mine, seen_theirs = probes.Recorder(), probes.Recorder()
-
-        def callback(future, seen, other_gate):
-            seen.add(future)
-            other_gate.open()
-
-        thread, outcome = self.start_thread(
-            self.pool.do_while_futures, theirs, callback, seen_theirs, gate_a)
-        self.do_while(base.COPY, mine, callback, seen_mine, gate_b)
-        self.join(thread, 'the other do_while_futures')
-        self.assertNotIn('error', outcome)
-        self.assertEqual(0, gate_a.timed_out + gate_b.timed_out,
-                         'the two loops did not run at the same time')
-        self.assertCountEqual(mine, seen_mine.items)
-        self.assertCountEqual(theirs, seen_theirs.items)
+        threads = []
+        for futures, seen in ((mine, seen_mine), (theirs, seen_theirs)):
+            threads.append(self.start_thread(self.pool.do_while_futures,
+                                             futures, seen.add))
+            self.assertTrue(probes.wait_until_blocked(
+                threads[-1][0], self.conf.wait_timeout),
+                'do_while_futures returned before its future finished')
+        gate_b.open()
+        self.assertTrue(seen_theirs.wait_for_length(1, self.conf.wait_timeout)
+                        or seen_mine.items, 'no callback ran')
+        gate_a.open()
+        for thread, outcome in threads:
+            self.join(thread, 'do_while_futures')
+            self.assertNotIn('error', outcome)
+        self.assertEqual(mine, seen_mine.items)
+        self.assertEqual(theirs, seen_theirs.items)

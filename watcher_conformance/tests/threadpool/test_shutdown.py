@@ -34,13 +34,13 @@ class ShutdownTest(base.ThreadPoolTestCase):
 
     @catalogue.check('a6ae1ae5-f65a-488d-985e-07d6ccee77e8', MUST, """
         shutdown(wait=True) MUST let running and queued tasks complete before
-        it returns; it MUST NOT abandon or cancel queued work.""",
-        feature=FEATURE)
+        it returns; it MUST NOT abandon or cancel queued
+        work.""", feature=FEATURE)
     def test_shutdown_completes_queued_work(self):
         gate, in_flight = self.gate(), probes.InFlight()
         running = [self.submit_gated(gate, i, in_flight)
                    for i in range(self.workers)]
-        self.assertTrue(in_flight.wait_started(self.workers,
+        self.assertTrue(in_flight.wait_running(self.workers,
                                                self.conf.wait_timeout))
         queued = self.submit_values(range(self.workers, 3 * self.workers))
         thread, outcome = self.start_shutdown()

@@ -31,7 +31,7 @@ class TimeoutsTest(base.ThreadPoolTestCase):
         gate, in_flight = self.gate(), probes.InFlight()
         running = [self.submit_gated(gate, i, in_flight)
                    for i in range(self.workers)]
-        self.assertTrue(in_flight.wait_started(self.workers,
+        self.assertTrue(in_flight.wait_running(self.workers,
                                                self.conf.wait_timeout))
         waiting = [self.submit(lambda: 'queued') for _ in range(queued)]
         return gate, running, waiting
@@ -74,8 +74,8 @@ class TimeoutsTest(base.ThreadPoolTestCase):
 
     @catalogue.check('a5036efe-34b1-45f4-b2e3-a1c1b50a29c6', SHOULD, """
         On futures_timeout, do_while_futures SHOULD cancel the futures whose
-        tasks have not started, and MUST NOT cancel running ones.""",
-        feature=FEATURE)
+        tasks have not started, and MUST NOT cancel running
+        ones.""", feature=FEATURE)
     def test_timeout_cancels_futures_not_started(self):
         gate, running, waiting = self.stuck_futures(queued=2)
         self.do_while(base.COPY, running + waiting, lambda f: None,

@@ -23,8 +23,8 @@ class WaitTest(base.ThreadPoolTestCase):
 
     @catalogue.check('723eadbc-04c3-43c0-b05a-63057cc053ad', MUST, """
         wait_for_all(futures, timeout=T) MUST return (done, not_done) after
-        T seconds when some futures have not finished, without raising.""",
-        feature=FEATURE)
+        T seconds when some futures have not finished,
+        without raising.""", feature=FEATURE)
     def test_wait_for_all_returns_partition_on_timeout(self):
         gate = self.gate()
         finished = self.submit_values(range(2))
@@ -39,8 +39,8 @@ class WaitTest(base.ThreadPoolTestCase):
 
     @catalogue.check('1f87b407-8dc9-4348-bbe3-fcb0b929e475', MUST, """
         wait_for_any(futures) MUST return as soon as one future has finished,
-        with that future in done and the unfinished ones in not_done.""",
-        feature=FEATURE)
+        with that future in done and the unfinished ones in
+        not_done.""", feature=FEATURE)
     def test_wait_for_any_returns_when_one_finishes(self):
         gate = self.gate()
         stuck = self.submit_gated(gate)

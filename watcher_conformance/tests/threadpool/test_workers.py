@@ -27,7 +27,7 @@ class WorkersTest(base.ThreadPoolTestCase):
         gate, in_flight = self.gate(), probes.InFlight()
         futures = [self.submit_gated(gate, i, in_flight)
                    for i in range(self.workers + extra)]
-        started = in_flight.wait_started(self.workers, self.conf.wait_timeout)
+        started = in_flight.wait_running(self.workers, self.conf.wait_timeout)
         return gate, in_flight, futures, started
 
     @catalogue.check('c7f7e324-cc1a-4961-ad7a-0b6f253d3841', MUST, """
@@ -35,8 +35,8 @@ class WorkersTest(base.ThreadPoolTestCase):
         when W tasks are waiting for each other.""")
     def test_all_configured_workers_run_at_once(self):
         gate, in_flight, futures, started = self.fill_workers()
-        self.assertTrue(started, 'only %d of %d tasks started at once'
-                        % (in_flight.started, self.workers))
+        self.assertTrue(started, 'only %d of %d tasks ran at once'
+                        % (in_flight.peak, self.workers))
         gate.open()
         self.wait_done(futures)
 
@@ -80,7 +80,7 @@ class WorkersTest(base.ThreadPoolTestCase):
         self.wait_done(failing)
         gate, in_flight, futures, started = self.fill_workers()
         self.assertTrue(started, 'after failing tasks only %d of %d tasks '
-                        'started at once' % (in_flight.started, self.workers))
+                        'ran at once' % (in_flight.peak, self.workers))
         gate.open()
         self.wait_done(futures)
 

@@ -1,0 +1,45 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""A test case that hangs, for the deadlock guard's tests (not collected:
+the module name does not start with test)."""
+
+import threading
+
+import testtools
+
+from watcher_conformance.fixtures import deadlock
+
+
+class Hangs(testtools.TestCase):
+    """Waits forever on an event nobody sets, under a short guard."""
+
+    def test_hang(self):
+        self.useFixture(deadlock.DeadlockGuard(0.3, what='the hanging test'))
+        threading.Event().wait()
+
+    def test_hang_in_limit(self):
+        guard = self.useFixture(deadlock.DeadlockGuard(30))
+        with guard.limit(0.2, 'the hanging call'):
+            threading.Event().wait()
+
+    def test_hang_in_cleanup(self):
+        self.useFixture(deadlock.DeadlockGuard(0.3, what='the test'))
+        self.addCleanup(threading.Event().wait)
+
+    def test_hang_in_body_and_cleanup(self):
+        self.useFixture(deadlock.DeadlockGuard(0.3, what='the test'))
+        self.addCleanup(threading.Event().wait)
+        threading.Event().wait()
+
+    def test_quick(self):
+        self.useFixture(deadlock.DeadlockGuard(0.3))
