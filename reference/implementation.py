@@ -20,18 +20,25 @@ from watcher_conformance import contract
 
 
 class ThreadPoolProvider(contract.Provider):
-    """The singleton pool, configured with the suite's worker count."""
+    """The singleton pool, configured with the suite's worker count.
 
-    def __init__(self, settings):
+    :param settings: the suite's :class:`~watcher_conformance.contract.
+        Settings`.
+    :param pool_class: the singleton class to provide.
+    """
+
+    def __init__(self, settings,
+                 pool_class=threadpool.DecisionEngineThreadPool):
+        self.pool_class = pool_class
         conf.CONF.set_override('max_general_workers', settings.max_workers,
                                group='watcher_decision_engine')
-        threadpool.DecisionEngineThreadPool.reset()
+        pool_class.reset()
 
     def get(self):
-        return threadpool.DecisionEngineThreadPool()
+        return self.pool_class()
 
     def reset(self):
-        threadpool.DecisionEngineThreadPool.reset()
+        self.pool_class.reset()
         conf.CONF.clear_override('max_general_workers',
                                  group='watcher_decision_engine')
 

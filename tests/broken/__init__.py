@@ -20,7 +20,6 @@ check can only be blamed on that one change.
 
 import dataclasses
 
-from reference import conf
 from reference import implementation as reference
 from watcher_conformance import contract
 
@@ -46,22 +45,11 @@ class Case:
     modes: tuple = ('threading', 'eventlet')
 
 
-class SingletonProvider(contract.Provider):
-    """Provides ``pool_class()`` configured like the reference's."""
+class SingletonProvider(reference.ThreadPoolProvider):
+    """The reference's provider, for another pool class."""
 
     def __init__(self, pool_class, settings):
-        self.pool_class = pool_class
-        conf.CONF.set_override('max_general_workers', settings.max_workers,
-                               group='watcher_decision_engine')
-        pool_class.reset()
-
-    def get(self):
-        return self.pool_class()
-
-    def reset(self):
-        self.pool_class.reset()
-        conf.CONF.clear_override('max_general_workers',
-                                 group='watcher_decision_engine')
+        super().__init__(settings, pool_class)
 
 
 def implementation(name, pool_class=None, provider=None):
