@@ -92,10 +92,11 @@ def _check_futures(futures):
     if green and native:
         raise RuntimeError('cannot wait on %d green futures and %d native '
                            'futures together' % (green, native))
-    if green and not executor.green():
+    patched = executor.green()
+    if green and not patched:
         raise RuntimeError('cannot wait on green futures in a process that '
                            'eventlet has not monkey-patched')
-    if native and executor.green():
+    if native and patched:
         raise RuntimeError('cannot wait on native futures in eventlet mode: '
                            'they complete outside the eventlet hub')
 

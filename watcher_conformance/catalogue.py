@@ -118,24 +118,31 @@ def _iter_tests(suite):
             yield item
 
 
+def discover(package=SUITE_PACKAGE):
+    """Every conformance test case under *package*, with its :class:`Check`.
+
+    :raises CatalogueError: on a module that fails to import.
+    """
+    module = __import__(package, fromlist=['__path__'])
+    suite = unittest.TestLoader().discover(
+        module.__path__[0], top_level_dir=_top_level(package, module))
+    for test in _iter_tests(suite):
+        if isinstance(test, unittest.loader._FailedTest):
+            raise CatalogueError('cannot import %s: %s'
+                                 % (test.id(), test._exception))
+        meta = of(test)
+        if meta is not None:
+            yield test, meta
+
+
 def collect(package=SUITE_PACKAGE):
     """Every check under *package*, sorted by area and test name.
 
     :raises CatalogueError: on a module that fails to import or an id used
         twice.
     """
-    module = __import__(package, fromlist=['__path__'])
-    loader = unittest.TestLoader()
-    suite = loader.discover(module.__path__[0],
-                            top_level_dir=_top_level(package, module))
     checks, seen = [], {}
-    for test in _iter_tests(suite):
-        if isinstance(test, unittest.loader._FailedTest):
-            raise CatalogueError('cannot import %s: %s'
-                                 % (test.id(), test._exception))
-        meta = of(test)
-        if meta is None:
-            continue
+    for _, meta in discover(package):
         if meta.id in seen and seen[meta.id] != meta.test:
             raise CatalogueError('id %s is used by both %s and %s'
                                  % (meta.id, seen[meta.id], meta.test))

@@ -39,9 +39,6 @@ class Gate:
     def open(self):
         self._event.set()
 
-    def is_open(self):
-        return self._event.is_set()
-
     def wait(self):
         """Wait until open; False (and counted) if the bound passed first."""
         if self._event.wait(self.timeout):
@@ -60,12 +57,10 @@ class InFlight:
         self._cond = threading.Condition()
         self.current = 0
         self.peak = 0
-        self.started = 0
 
     def __enter__(self):
         with self._cond:
             self.current += 1
-            self.started += 1
             self.peak = max(self.peak, self.current)
             self._cond.notify_all()
         return self

@@ -43,6 +43,12 @@ _STATUS = {'success': 'passed', 'xfail': 'passed', 'skip': 'skipped',
            'fail': 'failed', 'uxsuccess': 'failed'}
 
 
+def status(result):
+    """'passed', 'failed' or 'skipped' for one per-test result; anything
+    unexpected counts as failed."""
+    return _STATUS.get(result['status'], 'failed')
+
+
 def _reason(details):
     """The one line that says why: a skip reason, or the exception line."""
     for key in ('reason', 'traceback'):
@@ -88,19 +94,19 @@ def build(results, implementation, spec, mode, checks, suite_version=''):
     by_id = {c.id: c for c in checks}
     tests, summary = [], {}
     for result in sorted(results, key=lambda r: r['id']):
-        status = _STATUS.get(result['status'], 'failed')
+        outcome = status(result)
         ident = catalogue.idempotent_id(result['id'])
         meta = by_id.get(ident)
         area = meta.area if meta else 'unknown'
         level = meta.level if meta else contract.MUST
         counts = summary.setdefault(area, {}).setdefault(
             level, {'passed': 0, 'failed': 0, 'skipped': 0})
-        counts[status] += 1
+        counts[outcome] += 1
         tests.append({
             'test_id': result['id'], 'idempotent_id': ident, 'area': area,
             'level': level, 'feature': meta.feature if meta else None,
-            'status': status,
-            'reason': '' if status == 'passed' else _reason(
+            'status': outcome,
+            'reason': '' if outcome == 'passed' else _reason(
                 result.get('details', {})),
             'duration': _duration(result)})
     failed_must = any(t['status'] == 'failed' and t['level'] == contract.MUST

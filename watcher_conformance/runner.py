@@ -17,32 +17,19 @@ subprocess, no stestr, the same tests and the same verdicts. The process
 must already be in the mode it runs the checks in.
 """
 
-import unittest
-
 import testtools
 
 from watcher_conformance import catalogue
 from watcher_conformance import config
+from watcher_conformance import report
 
 
 def load(ids=None, area=None, package=catalogue.SUITE_PACKAGE):
     """The suite's test cases, filtered by idempotent ids and/or area."""
-    module = __import__(package, fromlist=['__path__'])
-    suite = unittest.TestLoader().discover(
-        module.__path__[0], top_level_dir=catalogue._top_level(package,
-                                                               module))
     wanted = set(ids) if ids is not None else None
-    tests = []
-    for test in catalogue._iter_tests(suite):
-        meta = catalogue.of(test) if hasattr(test, '_testMethodName') else None
-        if meta is None:
-            continue
-        if wanted is not None and meta.id not in wanted:
-            continue
-        if area is not None and meta.area != area:
-            continue
-        tests.append(test)
-    return tests
+    return [test for test, meta in catalogue.discover(package)
+            if (wanted is None or meta.id in wanted)
+            and (area is None or meta.area == area)]
 
 
 def run(spec, ids=None, area=None, **options):
@@ -71,6 +58,5 @@ def run(spec, ids=None, area=None, **options):
 
 def statuses(results):
     """idempotent id -> 'passed' | 'failed' | 'skipped'."""
-    from watcher_conformance import report
-    return {catalogue.idempotent_id(r['id']): report._STATUS.get(
-        r['status'], 'failed') for r in results}
+    return {catalogue.idempotent_id(r['id']): report.status(r)
+            for r in results}
