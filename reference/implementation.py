@@ -14,6 +14,7 @@
 
 import pbr.version
 
+from reference import builder
 from reference import conf
 from reference import threadpool
 from watcher_conformance import contract
@@ -43,12 +44,35 @@ class ThreadPoolProvider(contract.Provider):
                                  group='watcher_decision_engine')
 
 
+class ModelBuilderProvider(ThreadPoolProvider):
+    """A model builder on the singleton pool, configured with the suite's
+    worker count.
+
+    :param settings: the suite's :class:`~watcher_conformance.contract.
+        Settings`.
+    :param builder_class: the builder class to provide.
+    :param fault_policy: what the builder does on a Nova fault.
+    :param pool_class: the singleton pool class the builder runs on.
+    """
+
+    def __init__(self, settings, builder_class=builder.NovaModelBuilder,
+                 fault_policy='raise',
+                 pool_class=threadpool.DecisionEngineThreadPool):
+        super().__init__(settings, pool_class)
+        self.builder = builder_class(fault_policy=fault_policy,
+                                     pool_class=pool_class)
+
+    def get(self):
+        return self.builder
+
+
 IMPLEMENTATION = contract.Implementation(
     name='reference',
     version=pbr.version.VersionInfo('watcher-conformance').version_string(),
     modes={'threading', 'eventlet'},
-    pieces={'threadpool': ThreadPoolProvider},
-    features={name for name, feature in contract.FEATURES.items()
-              if feature.piece == 'threadpool'},
+    pieces={'threadpool': ThreadPoolProvider,
+            'model_builder': ModelBuilderProvider},
+    features=set(contract.FEATURES),
+    policies={'model_builder.fault_policy': 'raise'},
     description='the reference implementation shipped with the suite',
 )

@@ -125,7 +125,8 @@ class Drain:
         self.fn, self.args, self.kwargs = fn, args, kwargs
         self.timeout = timeout
         self.remove = _remover(collection)
-        self.finished = queue.Queue()
+        # SimpleQueue: no Python-level lock for workers to contend on.
+        self.finished = queue.SimpleQueue()
         self.watched = set()
         self.outstanding = 0
 
@@ -227,11 +228,8 @@ class DecisionEngineThreadPool(metaclass=Singleton):
         a warning is logged and the unfinished ones are returned; otherwise
         an empty set is returned. An exception from *fn* propagates at once.
         """
-        if isinstance(futures, dict):
-            copy = list(futures)
-        else:
-            copy = type(futures)(futures) if isinstance(
-                futures, (list, set)) else list(futures)
+        # A dict: ordered like the caller's collection, O(1) removal.
+        copy = dict.fromkeys(futures)
         return cls.drain(copy, fn, args, kwargs, futures_timeout).run()
 
     @classmethod

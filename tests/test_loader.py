@@ -70,3 +70,10 @@ class LoaderTest(base.TestCase):
             self.assertRaises(contract.ContractError,
                               contract.Implementation,
                               **dict(kwargs, **{field: value}))
+
+    def test_piece_needs_its_policies_declared(self):
+        error = self.assertRaises(
+            contract.ContractError, contract.Implementation, name='x',
+            version='1', modes={'threading'},
+            pieces={'model_builder': object})
+        self.assertIn('model_builder.fault_policy', str(error))

@@ -12,6 +12,8 @@
 
 """The base class of every conformance check."""
 
+import threading
+
 import fixtures
 import oslotest.base
 import testtools
@@ -82,3 +84,32 @@ class ConformanceTestCase(testtools.testcase.WithAttributes,
         """Fail (not hang) if the ``with`` block takes longer than
         ``wait_timeout``; *what* names the call in the message."""
         return self.guard.limit(seconds or self.conf.wait_timeout, what)
+
+    def start_thread(self, fn, *args):
+        """Run ``fn(*args)`` in another thread (green under eventlet).
+
+        :returns: the thread, and its outcome: a dict that gets ``value``
+            or ``error`` (and holds ``thread``), for :meth:`finish`.
+        """
+        outcome = {}
+
+        def run():
+            try:
+                outcome['value'] = fn(*args)
+            except BaseException as exc:
+                outcome['error'] = exc
+        thread = outcome['thread'] = threading.Thread(
+            target=run, daemon=True, name='conformance-helper')
+        thread.start()
+        return thread, outcome
+
+    def finish(self, outcome, what):
+        """Wait (bounded) for a thread :meth:`start_thread` started; what
+        it returned, or its exception raised. *what* names the call."""
+        outcome['thread'].join(self.conf.wait_timeout)
+        self.assertFalse(outcome['thread'].is_alive(),
+                         '%s did not return within %.1f s'
+                         % (what, self.conf.wait_timeout))
+        if 'error' in outcome:
+            raise outcome['error']
+        return outcome['value']

@@ -65,6 +65,8 @@ class Piece:
     name: str
     description: str
     required: tuple
+    #: Policies an implementation providing the piece must declare.
+    policies: tuple = ()
 
 
 PIECES = {p.name: p for p in (
@@ -72,6 +74,12 @@ PIECES = {p.name: p for p in (
           "the decision engine's general-purpose pool "
           '(upstream DecisionEngineThreadPool)',
           required=('submit', 'do_while_futures', 'do_while_futures_modify')),
+    Piece('model_builder',
+          "the decision engine's Nova compute data-model builder (upstream "
+          'NovaModelBuilder): build(nova, placement, scope, timeout) and '
+          'view(model), see watcher_conformance.datamodel',
+          required=('build', 'view'),
+          policies=('model_builder.fault_policy',)),
 )}
 
 FEATURES = {f.name: f for f in (
@@ -90,11 +98,20 @@ FEATURES = {f.name: f for f in (
     Feature('threadpool.statistics', 'threadpool',
             'the pool offers statistics with executed and failures counts',
             methods=('statistics',)),
+    Feature('model_builder.shared_model', 'model_builder',
+            'the builder offers collector(nova, placement, scope, timeout) '
+            'whose get_latest_cluster_data_model() builds one shared model '
+            'on first access and returns it (or a copy) to every caller',
+            methods=('collector',)),
 )}
 
 #: Choices the contract leaves to the implementation: name -> allowed values.
 POLICIES = {
     'workflow.failure_policy': ('revert', 'continue'),
+    # What a model builder does when Nova or Placement fails it (an error,
+    # a timeout, a malformed record): raise an exception from build(), or
+    # return a model whose view says complete=False.
+    'model_builder.fault_policy': ('raise', 'mark_incomplete'),
 }
 
 
@@ -182,6 +199,13 @@ class Implementation:
             if not callable(factory):
                 raise ContractError('implementation %r: the factory for %s '
                                     'is not callable' % (self.name, name))
+            for policy in PIECES[name].policies:
+                if policy not in self.policies:
+                    raise ContractError(
+                        'implementation %r provides %s but does not declare '
+                        'policy %s (one of %s)'
+                        % (self.name, name, policy,
+                           ', '.join(POLICIES[policy])))
 
     def claims(self, feature):
         return feature in self.features

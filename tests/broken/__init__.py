@@ -56,8 +56,15 @@ def implementation(name, pool_class=None, provider=None):
     """The reference with its threadpool replaced."""
     factory = provider or (lambda settings: SingletonProvider(pool_class,
                                                               settings))
+    return replace_piece(name, 'threadpool', factory)
+
+
+def replace_piece(name, piece, factory, policies=None):
+    """The reference with *piece* made by *factory*, and the *policies*
+    named changed."""
     ref = reference.IMPLEMENTATION
+    declared = dict(ref.policies, **(policies or {}))
     return contract.Implementation(
         name='broken-' + name, version=ref.version, modes=ref.modes,
-        pieces={'threadpool': factory}, features=ref.features,
-        description='broken on purpose: ' + name)
+        pieces=dict(ref.pieces, **{piece: factory}), features=ref.features,
+        policies=declared, description='broken on purpose: ' + name)

@@ -10,7 +10,8 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""``watcher-conformance``: run the suite, list its checks.
+"""``watcher-conformance``: run the suite, list its checks, time the pieces
+(``bench``, see :mod:`watcher_conformance.cmd.bench`).
 
 Exit status: 0 when every MUST check passed (or, for ``list``, always), 1
 when a MUST check failed, 2 on bad input (an unknown implementation, a
@@ -22,6 +23,7 @@ import argparse
 import os
 import sys
 
+from watcher_conformance.cmd import bench
 from watcher_conformance.cmd import UsageError
 from watcher_conformance import modes
 
@@ -63,6 +65,7 @@ def _parser():
     stestr.add_argument('--mode', required=True, choices=sorted(modes.MODES))
     stestr.add_argument('args', nargs=argparse.REMAINDER,
                         help='arguments for stestr')
+    bench.add_parser(sub)
     return parser
 
 
@@ -127,6 +130,8 @@ def main(argv=None):
             return run.run(args)
         if args.command == 'list':
             return _list(args)
+        if args.command == 'bench':
+            return bench.bench(args)
         return _stestr(args)
     except UsageError as exc:
         sys.stderr.write('watcher-conformance: %s\n' % exc)

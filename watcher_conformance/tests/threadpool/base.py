@@ -12,8 +12,6 @@
 
 """What every threadpool check builds on."""
 
-import threading
-
 from watcher_conformance import base
 from watcher_conformance import probes
 
@@ -82,23 +80,6 @@ class ThreadPoolTestCase(base.ConformanceTestCase):
         self.assertTrue(all(f.done() for f in futures),
                         'tasks did not finish within %.1f s'
                         % self.conf.wait_timeout)
-
-    def start_thread(self, fn, *args):
-        """Run ``fn(*args)`` in another thread (green under eventlet).
-
-        :returns: the thread and a dict that gets ``value`` or ``error``.
-        """
-        outcome = {}
-
-        def run():
-            try:
-                outcome['value'] = fn(*args)
-            except BaseException as exc:
-                outcome['error'] = exc
-        thread = threading.Thread(target=run, daemon=True,
-                                  name='conformance-helper')
-        thread.start()
-        return thread, outcome
 
     def join(self, thread, what):
         thread.join(self.conf.wait_timeout)

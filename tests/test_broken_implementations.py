@@ -1,0 +1,78 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""The suite catches every broken implementation, and passes the
+reference."""
+
+import testscenarios
+
+from tests import base
+from tests.broken import builders
+from tests.broken import threadpools
+from watcher_conformance import catalogue
+from watcher_conformance import runner
+
+load_tests = testscenarios.load_tests_apply_scenarios
+
+#: area -> the broken implementations its checks must catch.
+ZOOS = {'threadpool': threadpools.CASES, 'model_builder': builders.CASES}
+#: area -> check method name -> Check.
+CHECKS = {area: {c.test.rsplit('.', 1)[-1]: c for c in catalogue.collect()
+                 if c.area == area} for area in ZOOS}
+#: Implementations that must pass every check of an area.
+CORRECT = [('reference', area) for area in ZOOS] + [
+    ('tests.broken.builders:MARKING_REFERENCE', 'model_builder')]
+
+
+class BrokenImplementationTest(testscenarios.WithScenarios, base.TestCase):
+
+    scenarios = [('%s:%s' % (area, case.spec.rsplit(':', 1)[-1].lower()),
+                  {'area': area, 'case': case})
+                 for area, cases in ZOOS.items() for case in cases]
+
+    def test_suite_catches_the_defect(self):
+        if self.mode not in self.case.modes:
+            self.skipTest('not caught in mode %s' % self.mode)
+        checks = CHECKS[self.area]
+        ids = [checks[name].id for name in self.case.catches]
+        statuses = runner.statuses(runner.run(self.case.spec, ids=ids,
+                                              **base.FAST))
+        for name in self.case.catches:
+            self.assertEqual('failed', statuses.get(checks[name].id),
+                             '%s did not catch %s (%s)'
+                             % (name, self.case.spec, self.case.defect))
+
+
+class ZooCoverageTest(testscenarios.WithScenarios, base.TestCase):
+
+    scenarios = [(area, {'area': area}) for area in ZOOS]
+
+    def test_every_check_catches_some_broken_implementation(self):
+        # A check that no broken implementation fails cannot fail.
+        caught = {name for case in ZOOS[self.area]
+                  if self.mode in case.modes for name in case.catches}
+        self.assertEqual(set(), set(CHECKS[self.area]) - caught)
+
+    def test_cases_name_existing_checks(self):
+        named = {name for case in ZOOS[self.area] for name in case.catches}
+        self.assertEqual(set(), named - set(CHECKS[self.area]))
+
+
+class CorrectImplementationTest(testscenarios.WithScenarios, base.TestCase):
+
+    scenarios = [('%s:%s' % (area, spec.rsplit(':', 1)[-1].lower()),
+                  {'spec': spec, 'area': area}) for spec, area in CORRECT]
+
+    def test_passes_every_check_of_the_area(self):
+        statuses = runner.statuses(runner.run(self.spec, area=self.area))
+        self.assertEqual(len(CHECKS[self.area]), len(statuses))
+        self.assertEqual({'passed'}, set(statuses.values()), statuses)
