@@ -14,6 +14,7 @@
 
 import pbr.version
 
+from reference.applier import engine as applier
 from reference import builder
 from reference import conf
 from reference import threadpool
@@ -66,13 +67,36 @@ class ModelBuilderProvider(ThreadPoolProvider):
         return self.builder
 
 
+class WorkflowEngineProvider(contract.Provider):
+    """A workflow engine of the suite's worker count, on its database.
+
+    :param settings: the suite's :class:`~watcher_conformance.contract.
+        Settings`.
+    :param engine_class: the engine class to provide.
+    :param policy: what the engine does when an action fails.
+    """
+
+    def __init__(self, settings, engine_class=applier.WorkflowEngine,
+                 policy='revert'):
+        self.engine = engine_class(settings.max_workers, policy=policy,
+                                   database_url=settings.database_url)
+
+    def get(self):
+        return self.engine
+
+    def reset(self):
+        self.engine.close()
+
+
 IMPLEMENTATION = contract.Implementation(
     name='reference',
     version=pbr.version.VersionInfo('watcher-conformance').version_string(),
     modes={'threading', 'eventlet'},
     pieces={'threadpool': ThreadPoolProvider,
-            'model_builder': ModelBuilderProvider},
+            'model_builder': ModelBuilderProvider,
+            'workflow_engine': WorkflowEngineProvider},
     features=set(contract.FEATURES),
-    policies={'model_builder.fault_policy': 'raise'},
+    policies={'model_builder.fault_policy': 'raise',
+              'workflow.failure_policy': 'revert'},
     description='the reference implementation shipped with the suite',
 )

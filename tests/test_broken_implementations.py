@@ -17,6 +17,7 @@ import testscenarios
 
 from tests import base
 from tests.broken import builders
+from tests.broken import engines
 from tests.broken import threadpools
 from watcher_conformance import catalogue
 from watcher_conformance import runner
@@ -24,13 +25,15 @@ from watcher_conformance import runner
 load_tests = testscenarios.load_tests_apply_scenarios
 
 #: area -> the broken implementations its checks must catch.
-ZOOS = {'threadpool': threadpools.CASES, 'model_builder': builders.CASES}
+ZOOS = {'threadpool': threadpools.CASES, 'model_builder': builders.CASES,
+        'workflow': engines.CASES}
 #: area -> check method name -> Check.
 CHECKS = {area: {c.test.rsplit('.', 1)[-1]: c for c in catalogue.collect()
                  if c.area == area} for area in ZOOS}
 #: Implementations that must pass every check of an area.
 CORRECT = [('reference', area) for area in ZOOS] + [
-    ('tests.broken.builders:MARKING_REFERENCE', 'model_builder')]
+    ('tests.broken.builders:MARKING_REFERENCE', 'model_builder'),
+    ('tests.broken.engines:CONTINUING_REFERENCE', 'workflow')]
 
 
 class BrokenImplementationTest(testscenarios.WithScenarios, base.TestCase):
@@ -73,6 +76,11 @@ class CorrectImplementationTest(testscenarios.WithScenarios, base.TestCase):
                   {'spec': spec, 'area': area}) for spec, area in CORRECT]
 
     def test_passes_every_check_of_the_area(self):
+        # Checks of the policy it does not follow skip; none may fail.
         statuses = runner.statuses(runner.run(self.spec, area=self.area))
         self.assertEqual(len(CHECKS[self.area]), len(statuses))
-        self.assertEqual({'passed'}, set(statuses.values()), statuses)
+        self.assertEqual(set(), set(statuses.values()) - {'passed',
+                                                          'skipped'},
+                         statuses)
+        self.assertGreater(list(statuses.values()).count('passed'),
+                           len(statuses) * 3 // 4)

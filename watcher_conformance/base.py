@@ -69,16 +69,20 @@ class ConformanceTestCase(testtools.testcase.WithAttributes,
             self.check.feature)
         if reason:
             self.skipTest(reason)
-        settings = contract.Settings(mode=self.mode,
-                                     max_workers=self.conf.max_workers)
         try:
             fixture = self.useFixture(implementation.PieceFixture(
-                self.conf.implementation, self.piece_name, settings))
+                self.conf.implementation, self.piece_name, self.settings()))
         except fixtures.MultipleExceptions as exc:
             # Show the implementation's own error, not the fixture wrapping.
             raise exc.args[0][1]
         self.provider = fixture.provider
         self.piece = fixture.piece
+
+    def settings(self):
+        """The :class:`~watcher_conformance.contract.Settings` the piece is
+        built with; an area whose piece needs more extends it."""
+        return contract.Settings(mode=self.mode,
+                                 max_workers=self.conf.max_workers)
 
     def bounded(self, what, seconds=None):
         """Fail (not hang) if the ``with`` block takes longer than

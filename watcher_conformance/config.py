@@ -62,6 +62,10 @@ OPTS = [
                       'it.'),
     cfg.IntOpt('max_workers', default=4, min=2,
                help='Worker count the suite configures on pools it builds.'),
+    cfg.StrOpt('database_url', default='',
+               help='SQLAlchemy URL of the database pieces keep their state '
+                    'in (the workflow engine). Empty: a fresh SQLite file '
+                    'per test, in a temporary directory.'),
     cfg.IntOpt('race_iterations', default=50, min=1,
                help='How many times race checks repeat a forced '
                     'interleaving.'),

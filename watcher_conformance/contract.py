@@ -80,6 +80,12 @@ PIECES = {p.name: p for p in (
           'view(model), see watcher_conformance.datamodel',
           required=('build', 'view'),
           policies=('model_builder.fault_policy',)),
+    Piece('workflow_engine',
+          "the applier's workflow engine (upstream DefaultWorkFlowEngine): "
+          'execute(plan, make_action), states(plan_uuid), '
+          'plan_state(plan_uuid), see watcher_conformance.workflow',
+          required=('execute', 'states', 'plan_state'),
+          policies=('workflow.failure_policy',)),
 )}
 
 FEATURES = {f.name: f for f in (
@@ -103,6 +109,13 @@ FEATURES = {f.name: f for f in (
             'whose get_latest_cluster_data_model() builds one shared model '
             'on first access and returns it (or a copy) to every caller',
             methods=('collector',)),
+    Feature('workflow.cancel', 'workflow_engine',
+            'the engine offers cancel(plan_uuid): actions not started never '
+            'start, running ones are aborted, the plan ends CANCELLED',
+            methods=('cancel',)),
+    Feature('workflow.execution_rules', 'workflow_engine',
+            "a plan's execution_rule (ALWAYS or ANY) replaces the failure "
+            'policy for that plan'),
 )}
 
 #: Choices the contract leaves to the implementation: name -> allowed values.
@@ -121,10 +134,13 @@ class Settings:
 
     :param mode: the concurrency mode the process runs in.
     :param max_workers: the worker count a pool must be configured with.
+    :param database_url: the SQLAlchemy URL of the database a piece keeps
+        its state in (the workflow engine), or None when it needs none.
     """
 
     mode: str
     max_workers: int
+    database_url: str = None
 
 
 class Provider(abc.ABC):

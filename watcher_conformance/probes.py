@@ -46,6 +46,10 @@ class Gate:
         self.timed_out += 1
         return False
 
+    def poll(self, seconds):
+        """Wait at most *seconds* (not counted): True if open."""
+        return self._event.wait(seconds)
+
 
 class InFlight:
     """Counts tasks running at once and remembers the peak.

@@ -17,8 +17,9 @@ Another piece's cases are one more tuple here (see
 """
 
 from watcher_conformance.bench import model_builder
+from watcher_conformance.bench import workflow
 
-CASES = model_builder.CASES
+CASES = model_builder.CASES + workflow.CASES
 
 
 class UnknownCase(LookupError):
