@@ -39,6 +39,7 @@ What differs from upstream, each a promise the suite checks:
 import re
 
 from reference import collector
+from reference import executor
 from reference import model as model_
 from reference import threadpool
 from watcher_conformance import datamodel
@@ -243,7 +244,8 @@ class Build:
     def fetch_instances(self, node):
         servers = self.nova.get_instance_list(
             filters={'host': node.hostname}, limit=-1)
-        return [instance_from(s) for s in servers if s.vm_state != 'deleted']
+        return [instance_from(s) for s in executor.cooperative(servers)
+                if s.vm_state != 'deleted']
 
     def on_instances(self, future):
         node = self.instance_futures[future]

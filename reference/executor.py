@@ -34,6 +34,28 @@ def green():
     return eventletutils.is_monkey_patched('thread')
 
 
+#: Items a long loop handles between two yields under eventlet: small enough
+#: that other green threads never wait long, large enough to cost nothing.
+YIELD_EVERY = 256
+
+
+def cooperative(iterable):
+    """*iterable*, yielding to other green threads every
+    :data:`YIELD_EVERY` items under eventlet (``greenthread.sleep(0)``: a
+    long loop would otherwise starve them); *iterable* itself natively,
+    where the interpreter switches threads by itself."""
+    if not green():
+        return iterable
+    return _yielding(iterable)
+
+
+def _yielding(iterable):
+    for i, item in enumerate(iterable, 1):
+        if not i % YIELD_EVERY:
+            time.sleep(0)  # green: run the other ready green threads
+        yield item
+
+
 def make(max_workers):
     """A GreenThreadPoolExecutor under eventlet, else a
     :class:`ThreadPoolExecutor`."""

@@ -15,8 +15,10 @@
 import pbr.version
 
 from reference.applier import engine as applier
+from reference import audits
 from reference import builder
 from reference import conf
+from reference import primitives
 from reference import threadpool
 from watcher_conformance import contract
 
@@ -88,13 +90,51 @@ class WorkflowEngineProvider(contract.Provider):
         self.engine.close()
 
 
+class PrimitivesProvider(contract.Provider):
+    """The reference's locks and offloading (stateless: one per test)."""
+
+    def __init__(self, settings, primitives_class=primitives.Primitives):
+        self.primitives = primitives_class()
+
+    def get(self):
+        return self.primitives
+
+    def reset(self):
+        pass
+
+
+class AuditExecutorProvider(ModelBuilderProvider):
+    """An audit executor of the suite's worker count, its models built by
+    the reference builder on the singleton pool.
+
+    :param settings: the suite's :class:`~watcher_conformance.contract.
+        Settings`.
+    :param executor_class: the audit executor class to provide.
+    :param kwargs: for :class:`ModelBuilderProvider`.
+    """
+
+    def __init__(self, settings, executor_class=audits.AuditExecutor,
+                 **kwargs):
+        super().__init__(settings, **kwargs)
+        self.executor = executor_class(self.builder, settings.max_workers)
+
+    def get(self):
+        return self.executor
+
+    def reset(self):
+        self.executor.close()
+        super().reset()
+
+
 IMPLEMENTATION = contract.Implementation(
     name='reference',
     version=pbr.version.VersionInfo('watcher-conformance').version_string(),
     modes={'threading', 'eventlet'},
     pieces={'threadpool': ThreadPoolProvider,
             'model_builder': ModelBuilderProvider,
-            'workflow_engine': WorkflowEngineProvider},
+            'workflow_engine': WorkflowEngineProvider,
+            'primitives': PrimitivesProvider,
+            'audit_executor': AuditExecutorProvider},
     features=set(contract.FEATURES),
     policies={'model_builder.fault_policy': 'raise',
               'workflow.failure_policy': 'revert'},

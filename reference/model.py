@@ -172,6 +172,18 @@ class ModelRoot:
             del self._node_of[instance_uuid]
 
     @_locked
+    def set_instance_state(self, instance, state):
+        """Apply a state change Nova notified (the instance's element is
+        replaced, so that copies sharing it are not changed)."""
+        instance_uuid = getattr(instance, 'uuid', instance)
+        try:
+            element = self._instances[instance_uuid].copy()
+        except KeyError:
+            raise NotFound('no instance %s' % instance_uuid) from None
+        element.state = state
+        self._instances[instance_uuid] = element
+
+    @_locked
     def get_all_compute_nodes(self):
         return dict(self._nodes)
 

@@ -36,6 +36,7 @@ Differences from upstream, each one a promise the suite checks:
 """
 
 import concurrent.futures
+import itertools
 import logging
 import queue
 import threading
@@ -165,7 +166,11 @@ class Drain:
         empty set."""
         self.watch()
         size = len(self.collection)
+        # Under eventlet, a loop over thousands of finished futures would
+        # never yield: pause between callbacks, every YIELD_EVERY of them.
+        pauses = executor.cooperative(itertools.repeat(None))
         while self.outstanding:
+            next(pauses)
             future = self.next()
             if future is None:
                 return self.on_timeout()

@@ -86,6 +86,18 @@ PIECES = {p.name: p for p in (
           'plan_state(plan_uuid), see watcher_conformance.workflow',
           required=('execute', 'states', 'plan_state'),
           policies=('workflow.failure_policy',)),
+    Piece('primitives',
+          "the service's locks and offloading: lock(name, external=False, "
+          'lock_path=None, fair=False) as a context manager '
+          '(oslo.concurrency lockutils), offload(fn, *args) for calls that '
+          'block in C',
+          required=('lock', 'offload')),
+    Piece('audit_executor',
+          "the decision engine's audit executor: audits in a pool reading "
+          'one shared compute model (shared_model(nova, placement, scope, '
+          'timeout), submit_audit(shared, fn), view(model)), see '
+          'watcher_conformance.datamodel',
+          required=('shared_model', 'submit_audit', 'view')),
 )}
 
 FEATURES = {f.name: f for f in (
@@ -113,6 +125,12 @@ FEATURES = {f.name: f for f in (
             'the engine offers cancel(plan_uuid): actions not started never '
             'start, running ones are aborted, the plan ends CANCELLED',
             methods=('cancel',)),
+    Feature('primitives.external_locks', 'primitives',
+            'lock(name, external=True, lock_path=DIR) also excludes other '
+            'processes, through a lock file in DIR'),
+    Feature('primitives.fair_locks', 'primitives',
+            'lock(name, fair=True) grants the lock in the order it was asked '
+            'for'),
     Feature('workflow.execution_rules', 'workflow_engine',
             "a plan's execution_rule (ALWAYS or ANY) replaces the failure "
             'policy for that plan'),

@@ -25,6 +25,22 @@ A ``model_builder`` piece has two methods:
     A :class:`ModelView` of such a model: the suite reads models only
     through it, so an implementation keeps its own model class.
 
+An ``audit_executor`` piece runs audits against one shared model:
+
+``shared_model(nova, placement, scope, timeout)``
+    An object with ``get_latest_cluster_data_model()`` (built on first
+    access, once however many callers arrive at once), ``synchronize()``
+    (rebuild from Nova and replace the shared model) and ``notify(change)``
+    (apply an :class:`InstanceStateChange`; never to a model being
+    replaced: a change arriving during a rebuild lands on the new model).
+``submit_audit(shared, fn)``
+    Run ``fn(model)`` in the audit pool (``max_workers`` audits at once) and
+    return its future. The model an audit gets stays complete and consistent
+    for as long as the audit runs, whatever changes and rebuilds happen
+    meanwhile (by copy or by lock: the implementation's choice).
+``view(model)``
+    As the builder's.
+
 What a correct model holds, for the hosts *scope* selects:
 
 * one node per compute node whose service host is selected, except ironic
@@ -170,3 +186,12 @@ class ModelView:
     mapping: tuple
     complete: bool = True
     problems: tuple = ()
+
+
+@dataclasses.dataclass(frozen=True)
+class InstanceStateChange:
+    """A Nova notification an audit executor's shared model applies: the
+    instance *instance_uuid* is now in *state*."""
+
+    instance_uuid: str
+    state: str

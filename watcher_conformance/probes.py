@@ -156,3 +156,42 @@ def wait_until_blocked(thread, timeout):
         last = where
         time.sleep(0.002)
     return False
+
+
+class Ticker:
+    """A thread that, each time it gets to run, notes a progress count.
+
+    Under eventlet it runs only when the thread doing the work yields, so
+    the largest step between two of its notes is the most work done without
+    yielding: a count of work, not a time.
+
+    :param progress: a callable giving the current progress count.
+    """
+
+    def __init__(self, progress):
+        self.progress = progress
+        self.notes = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True,
+                                        name='conformance-ticker')
+
+    def _run(self):
+        while not self._stop.is_set():
+            self.notes.append(self.progress())
+            time.sleep(0)
+
+    def __enter__(self):
+        self._thread.start()
+        time.sleep(0)  # its first note, before the work starts
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join(5)
+        self.notes.append(self.progress())  # the stride up to the end
+
+    @property
+    def longest_stride(self):
+        """The most progress made between two notes."""
+        return max((b - a for a, b in zip(self.notes, self.notes[1:])),
+                   default=0)

@@ -86,19 +86,23 @@ class Simulator:
     :param placement_latency: seconds every Placement call takes (default:
         *latency*).
     :param hold_timeout: seconds a held or hanging call waits at most.
+    :param count_reads: the server lists it returns count, in
+        ``records_read``, every server a caller takes from them.
 
     Attributes: ``nova``, ``placement`` (the two APIs), ``calls`` (every
     :class:`Call`, in start order), ``in_flight`` and ``peak`` (calls
-    running now, and at most).
+    running now, and at most), ``records_read``.
     """
 
     def __init__(self, cloud, latency=0.0, placement_latency=None,
-                 hold_timeout=10.0):
+                 hold_timeout=10.0, count_reads=False):
         self.cloud = cloud
         self.latency = latency
         self.placement_latency = (latency if placement_latency is None
                                   else placement_latency)
         self.hold_timeout = hold_timeout
+        self.count_reads = count_reads
+        self.records_read = 0
         self.calls = []
         self.in_flight = self.peak = 0
         self.vanished = set()
@@ -305,10 +309,26 @@ class NovaAPI:
                 found = found[uuids.index(marker) + 1:]
             if limit is not None and limit != -1:
                 found = found[:limit]
+            if self._sim.count_reads:
+                return _CountingList(found, self._sim)
             return found
         return self._serve('get_instance_list', host,
                            {'filters': dict(filters, host=host),
                             'marker': marker, 'limit': limit}, answer)
+
+
+class _CountingList(list):
+    """A list whose iteration counts, on the simulator, the items taken:
+    how far a caller's loop over it has got."""
+
+    def __init__(self, items, simulator):
+        super().__init__(items)
+        self._sim = simulator
+
+    def __iter__(self):
+        for item in super().__iter__():
+            self._sim.records_read += 1  # one green thread at a time
+            yield item
 
 
 class PlacementAPI:
