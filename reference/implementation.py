@@ -17,6 +17,7 @@ import pbr.version
 from reference.applier import engine as applier
 from reference import audits
 from reference import builder
+from reference import conductor
 from reference import conf
 from reference import primitives
 from reference import threadpool
@@ -126,6 +127,28 @@ class AuditExecutorProvider(ModelBuilderProvider):
         super().reset()
 
 
+class ConductorProvider(contract.Provider):
+    """A conductor of the suite's worker count, database and coordination
+    backend.
+
+    :param settings: the suite's :class:`~watcher_conformance.contract.
+        Settings`.
+    :param conductor_class: the conductor class to provide.
+    """
+
+    def __init__(self, settings, conductor_class=conductor.Conductor):
+        self.conductor = conductor_class(
+            settings.max_workers, database_url=settings.database_url,
+            coordination_url=settings.coordination_url,
+            member=settings.member)
+
+    def get(self):
+        return self.conductor
+
+    def reset(self):
+        self.conductor.close()
+
+
 IMPLEMENTATION = contract.Implementation(
     name='reference',
     version=pbr.version.VersionInfo('watcher-conformance').version_string(),
@@ -134,6 +157,7 @@ IMPLEMENTATION = contract.Implementation(
             'model_builder': ModelBuilderProvider,
             'workflow_engine': WorkflowEngineProvider,
             'primitives': PrimitivesProvider,
+            'conductor': ConductorProvider,
             'audit_executor': AuditExecutorProvider},
     features=set(contract.FEATURES),
     policies={'model_builder.fault_policy': 'raise',

@@ -17,6 +17,7 @@ import testscenarios
 
 from tests import base
 from tests.broken import builders
+from tests.broken import conductors
 from tests.broken import engines
 from tests.broken import threading_model
 from tests.broken import threadpools
@@ -27,7 +28,8 @@ load_tests = testscenarios.load_tests_apply_scenarios
 
 #: area -> the broken implementations its checks must catch.
 ZOOS = {'threadpool': threadpools.CASES, 'model_builder': builders.CASES,
-        'workflow': engines.CASES, 'threading_model': threading_model.CASES}
+        'workflow': engines.CASES, 'threading_model': threading_model.CASES,
+        'conductor': conductors.CASES}
 #: area -> check method name -> Check.
 CHECKS = {area: {c.test.rsplit('.', 1)[-1]: c for c in catalogue.collect()
                  if c.area == area} for area in ZOOS}

@@ -66,6 +66,12 @@ OPTS = [
                help='SQLAlchemy URL of the database pieces keep their state '
                     'in (the workflow engine). Empty: a fresh SQLite file '
                     'per test, in a temporary directory.'),
+    cfg.StrOpt('coordination_url', default='',
+               help='tooz backend URL the conductor checks coordinate '
+                    'processes through. Empty: a file backend in a '
+                    'temporary directory for in-process checks, and a '
+                    'redis-server the suite starts on loopback for the '
+                    'cross-process ones.'),
     cfg.IntOpt('race_iterations', default=50, min=1,
                help='How many times race checks repeat a forced '
                     'interleaving.'),

@@ -92,6 +92,12 @@ PIECES = {p.name: p for p in (
           '(oslo.concurrency lockutils), offload(fn, *args) for calls that '
           'block in C',
           required=('lock', 'offload')),
+    Piece('conductor',
+          'the conductor pattern: per-resource ordered operations on a '
+          'pool, caller-runs when it is exhausted, states in a database, '
+          'recovery after a restart, see watcher_conformance.conductor',
+          required=('serve', 'submit', 'statistics', 'states', 'recover',
+                    'close')),
     Piece('audit_executor',
           "the decision engine's audit executor: audits in a pool reading "
           'one shared compute model (shared_model(nova, placement, scope, '
@@ -153,12 +159,19 @@ class Settings:
     :param mode: the concurrency mode the process runs in.
     :param max_workers: the worker count a pool must be configured with.
     :param database_url: the SQLAlchemy URL of the database a piece keeps
-        its state in (the workflow engine), or None when it needs none.
+        its state in (the workflow engine, the conductor), or None when it
+        needs none.
+    :param coordination_url: the tooz backend URL pieces coordinate
+        processes through (the conductor), or None.
+    :param member: the name of this service instance among its peers (the
+        conductor's host): a restarted instance has the same.
     """
 
     mode: str
     max_workers: int
     database_url: str = None
+    coordination_url: str = None
+    member: str = None
 
 
 class Provider(abc.ABC):
