@@ -16,27 +16,17 @@ reference."""
 import testscenarios
 
 from tests import base
-from tests.broken import builders
-from tests.broken import conductors
-from tests.broken import engines
-from tests.broken import threading_model
-from tests.broken import threadpools
+from tests.broken import zoo
 from watcher_conformance import catalogue
 from watcher_conformance import runner
 
 load_tests = testscenarios.load_tests_apply_scenarios
 
-#: area -> the broken implementations its checks must catch.
-ZOOS = {'threadpool': threadpools.CASES, 'model_builder': builders.CASES,
-        'workflow': engines.CASES, 'threading_model': threading_model.CASES,
-        'conductor': conductors.CASES}
+ZOOS = zoo.ZOOS
+CORRECT = zoo.CORRECT
 #: area -> check method name -> Check.
 CHECKS = {area: {c.test.rsplit('.', 1)[-1]: c for c in catalogue.collect()
                  if c.area == area} for area in ZOOS}
-#: Implementations that must pass every check of an area.
-CORRECT = [('reference', area) for area in ZOOS] + [
-    ('tests.broken.builders:MARKING_REFERENCE', 'model_builder'),
-    ('tests.broken.engines:CONTINUING_REFERENCE', 'workflow')]
 
 
 class BrokenImplementationTest(testscenarios.WithScenarios, base.TestCase):
@@ -72,6 +62,20 @@ class ZooCoverageTest(testscenarios.WithScenarios, base.TestCase):
     def test_cases_name_existing_checks(self):
         named = {name for case in ZOOS[self.area] for name in case.catches}
         self.assertEqual(set(), named - set(CHECKS[self.area]))
+
+
+class ZooTest(base.TestCase):
+
+    def test_every_area_has_a_zoo(self):
+        areas = {c.area for c in catalogue.collect()}
+        self.assertEqual(areas, set(ZOOS))
+
+    def test_zoo_holds_at_least_30_defects(self):
+        self.assertGreaterEqual(len(zoo.defects()), 30)
+
+    def test_defects_are_distinct(self):
+        specs = [case.spec for _, case in zoo.defects()]
+        self.assertEqual(len(specs), len(set(specs)))
 
 
 class CorrectImplementationTest(testscenarios.WithScenarios, base.TestCase):

@@ -66,10 +66,11 @@ class ConductorTestCase(base.ConformanceTestCase):
         with self.bounded('the operations'):
             return [f.result(self.conf.wait_timeout) for f in futures]
 
-    def wait_until(self, predicate, what):
-        """Poll *predicate* (bounded): the states of other processes and of
-        the database can only be polled."""
-        with self.bounded(what):
+    def wait_until(self, predicate, what, seconds=None):
+        """Poll *predicate* (bounded by *seconds*, default wait_timeout):
+        the states of other processes and of the database can only be
+        polled."""
+        with self.bounded(what, seconds):
             while not predicate():
                 time.sleep(0.002)
 
@@ -98,6 +99,12 @@ class ConductorTestCase(base.ConformanceTestCase):
         self.addCleanup(process.wait)
         self.addCleanup(process.kill)
         return process
+
+    @property
+    def process_bound(self):
+        """Seconds a process may take to start and get somewhere: Python
+        starting is no event a correct implementation controls."""
+        return self.conf.test_timeout / 2
 
     def submitted(self, member):
         return os.path.exists(os.path.join(self.journal.directory,

@@ -54,7 +54,8 @@ class ProcessTest(base.ConductorTestCase):
         self.wait_until(lambda: (self.journal.running() and all(
             self.submitted(m) for m in members))
             or any(p.poll() is not None for p in processes),
-            'both processes submitting, one operation starting')
+            'both processes submitting, one operation starting',
+            self.process_bound)
         deadline = time.monotonic() + 5 * self.conf.quiescence_window
         while (len(self.journal.running()) < 2
                and time.monotonic() < deadline):

@@ -62,7 +62,8 @@ class RecoveryTest(base.ConductorTestCase):
         self.wait_until(lambda: self.submitted(dead) and {
             s[3]: s[4] for s in self.conductor.states()} == crash_point
             or process.poll() is not None,
-            'the other conductor reaching its crash point')
+            'the other conductor reaching its crash point',
+            self.process_bound)
         process.kill()
         process.wait()
         with self.bounded('recover()'):

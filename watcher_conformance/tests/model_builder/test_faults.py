@@ -15,7 +15,6 @@ model that silently lacks part of its scope, or covers another scope."""
 
 from watcher_conformance import catalogue
 from watcher_conformance.contract import MUST
-from watcher_conformance.contract import SHOULD
 from watcher_conformance.nova import faults
 from watcher_conformance.tests.model_builder import base
 
@@ -180,8 +179,8 @@ class FaultTest(base.ModelBuilderTestCase):
         self.assertFaultReported(sim)
         self.assertModel(sim, self.build(sim))
 
-    @catalogue.check('93c34a73-ecb4-4c64-ac72-cb137a336ca1', SHOULD, """
-        A build that fails SHOULD say which Nova call failed, and why.""")
+    @catalogue.check('93c34a73-ecb4-4c64-ac72-cb137a336ca1', MUST, """
+        A build that fails MUST say which Nova call failed, and why.""")
     def test_failure_names_the_call(self):
         sim = self.simulated_nova(CLOUD)
         host = self.victim(sim)

@@ -15,7 +15,6 @@ and does not wait where it need not."""
 
 from watcher_conformance import catalogue
 from watcher_conformance.contract import MUST
-from watcher_conformance.contract import SHOULD
 from watcher_conformance.tests.model_builder import base
 
 Scope = base.Scope
@@ -66,8 +65,8 @@ class ParallelismTest(base.ModelBuilderTestCase):
                         'waits for every node first' % held_host)
         self.assertModel(sim, self.finish_build(outcome))
 
-    @catalogue.check('193baef8-1b5e-45dc-82a2-b151ec10b10a', SHOULD, """
-        The host aggregates and the availability zones of a scope SHOULD be
+    @catalogue.check('193baef8-1b5e-45dc-82a2-b151ec10b10a', MUST, """
+        The host aggregates and the availability zones of a scope MUST be
         fetched in parallel.""")
     def test_aggregates_and_zones_fetched_in_parallel(self):
         sim = self.simulated_nova(CLOUD)

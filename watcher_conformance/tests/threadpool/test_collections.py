@@ -14,7 +14,6 @@
 
 from watcher_conformance import catalogue
 from watcher_conformance.contract import MUST
-from watcher_conformance.contract import SHOULD
 from watcher_conformance.tests.threadpool import base
 
 
@@ -52,8 +51,8 @@ class CollectionsTest(base.ThreadPoolTestCase):
     def test_set_is_left_untouched(self):
         self.assert_untouched(set(self.futures()))
 
-    @catalogue.check('bbaf6bed-e5cd-4f74-824c-1343bc7c8d84', SHOULD, """
-        do_while_futures SHOULD accept a dict whose keys are futures, call
+    @catalogue.check('bbaf6bed-e5cd-4f74-824c-1343bc7c8d84', MUST, """
+        do_while_futures MUST accept a dict whose keys are futures, call
         back each key, and leave the caller's dict unchanged.""")
     def test_dict_is_left_untouched(self):
         self.assert_untouched({f: i for i, f in enumerate(self.futures())})
@@ -70,8 +69,8 @@ class CollectionsTest(base.ThreadPoolTestCase):
     def test_set_is_consumed_with_modify(self):
         self.assert_consumed(set(self.futures()))
 
-    @catalogue.check('6e7c9060-733c-4bc7-8dc8-ac364ed25cd4', SHOULD, """
-        do_while_futures_modify SHOULD accept a dict whose keys are futures
+    @catalogue.check('6e7c9060-733c-4bc7-8dc8-ac364ed25cd4', MUST, """
+        do_while_futures_modify MUST accept a dict whose keys are futures
         and remove each key once called back.""")
     def test_dict_is_consumed_with_modify(self):
         self.assert_consumed({f: i for i, f in enumerate(self.futures())})

@@ -15,7 +15,7 @@
 import time
 
 from watcher_conformance import catalogue
-from watcher_conformance.contract import SHOULD
+from watcher_conformance.contract import MUST
 from watcher_conformance.tests.threadpool import base
 
 FEATURE = 'threadpool.statistics'
@@ -23,8 +23,8 @@ FEATURE = 'threadpool.statistics'
 
 class StatisticsTest(base.ThreadPoolTestCase):
 
-    @catalogue.check('7df3b078-72f0-4346-a708-d4a35f4076b3', SHOULD, """
-        The pool's statistics SHOULD count every executed task, and count
+    @catalogue.check('7df3b078-72f0-4346-a708-d4a35f4076b3', MUST, """
+        The pool's statistics MUST count every executed task, and count
         the tasks that raised as failures.""", feature=FEATURE)
     def test_statistics_count_executed_and_failed_tasks(self):
         before = self.pool.statistics

@@ -14,7 +14,6 @@
 
 from watcher_conformance import catalogue
 from watcher_conformance.contract import MUST
-from watcher_conformance.contract import SHOULD
 from watcher_conformance import probes
 from watcher_conformance.tests.threadpool import base
 
@@ -72,8 +71,8 @@ class TimeoutsTest(base.ThreadPoolTestCase):
         self.assertCountEqual(done, seen)
         gate.open()
 
-    @catalogue.check('a5036efe-34b1-45f4-b2e3-a1c1b50a29c6', SHOULD, """
-        On futures_timeout, do_while_futures SHOULD cancel the futures whose
+    @catalogue.check('a5036efe-34b1-45f4-b2e3-a1c1b50a29c6', MUST, """
+        On futures_timeout, do_while_futures MUST cancel the futures whose
         tasks have not started, and MUST NOT cancel running
         ones.""", feature=FEATURE)
     def test_timeout_cancels_futures_not_started(self):
@@ -87,8 +86,8 @@ class TimeoutsTest(base.ThreadPoolTestCase):
         gate.open()
         self.wait_done(running)
 
-    @catalogue.check('b8367a3d-6cc8-42e4-b4e3-66ff0f9274c2', SHOULD, """
-        After returning on futures_timeout, do_while_futures_modify SHOULD
+    @catalogue.check('b8367a3d-6cc8-42e4-b4e3-66ff0f9274c2', MUST, """
+        After returning on futures_timeout, do_while_futures_modify MUST
         leave exactly the unfinished futures in the collection, so the
         caller knows what is missing.""", feature=FEATURE)
     def test_timeout_leaves_unfinished_futures_in_collection(self):
