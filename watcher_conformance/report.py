@@ -141,13 +141,15 @@ def format_summary(report):
     out.write('%s %s, mode %s: %s\n' % (
         impl['name'], impl['version'], report['mode'],
         'CONFORMANT' if report['verdict'] == 'pass' else 'NOT CONFORMANT'))
-    out.write('  %-14s %-6s %7s %7s %8s\n' % ('area', 'level', 'passed',
-                                              'failed', 'skipped'))
+    width = max([14] + [len(a) for a in report['summary']])
+    out.write('  %-*s %-6s %7s %7s %8s\n' % (
+        width, 'area', 'level', 'passed', 'failed', 'skipped'))
     for area in sorted(report['summary']):
         for level in contract.LEVELS:
             counts = report['summary'][area].get(level)
             if counts:
-                out.write('  %-14s %-6s %7d %7d %8d\n' % (
+                out.write('  %-*s %-6s %7d %7d %8d\n' % (
+                    width,
                     area, level, counts['passed'], counts['failed'],
                     counts['skipped']))
     for test in report['tests']:

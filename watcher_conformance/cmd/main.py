@@ -50,6 +50,10 @@ def _parser():
     run.add_argument('--report', metavar='PATH',
                      help='where to write the JSON report (default: '
                           'reports/<implementation>-<mode>.json)')
+    run.add_argument('--findings', action='store_true',
+                     help='exit 0 even when MUST checks fail (a survey of '
+                          'another implementation, whose failures are '
+                          'findings); bad input still exits 2')
     run.add_argument('--concurrency', type=int, default=0,
                      help='stestr workers (default: one per CPU)')
     run.add_argument('--config-file', metavar='PATH',
