@@ -89,3 +89,19 @@ class ReportTest(base.TestCase):
             'Traceback (most recent call last):\n  File "x.py", line 1, in t\n'
             '    f()\nAssertionError: 3 != 4\n\nmore\n')}
         self.assertEqual('AssertionError: 3 != 4', report._reason(details))
+
+
+class MessageTest(base.TestCase):
+
+    def test_failure_message_keeps_every_line(self):
+        traceback = ('Traceback (most recent call last):\n'
+                     '  File "x.py", line 1, in test\n'
+                     '    self.fail(msg)\n'
+                     'AssertionError: model of the whole cloud:\n'
+                     '  3 nodes missing: a, b, c\n')
+        details = {'traceback': testtools.content.text_content(traceback)}
+        self.assertEqual('AssertionError: model of the whole cloud:\n'
+                         '  3 nodes missing: a, b, c',
+                         report._message(details))
+        self.assertEqual('AssertionError: model of the whole cloud:',
+                         report._reason(details))

@@ -22,9 +22,12 @@ with the catalogue by idempotent id. Its shape::
      "summary": {"<area>": {"MUST": {"passed", "failed", "skipped"},
                             "SHOULD": {...}}},
      "tests": [{"test_id", "idempotent_id", "area", "level", "feature",
-                "status", "reason", "duration"}]}
+                "status", "reason", "message", "duration"}]}
 
-``status`` is ``passed``, ``failed`` or ``skipped``; a test outside the
+``reason`` is one line (the skip reason, or the exception line);
+``message`` is a failure's whole exception message (an assertion's
+explanation often spans lines). ``status`` is ``passed``, ``failed`` or
+``skipped``; a test outside the
 catalogue that failed (a module that did not import) is reported with area
 ``unknown`` and level MUST, so it can never pass silently.
 """
@@ -47,6 +50,18 @@ def status(result):
     """'passed', 'failed' or 'skipped' for one per-test result; anything
     unexpected counts as failed."""
     return _STATUS.get(result['status'], 'failed')
+
+
+def _message(details, limit=60):
+    """A failure's whole exception message: the lines after the last frame
+    of its traceback (at most *limit*)."""
+    content = details.get('traceback')
+    if content is None:
+        return ''
+    lines = content.as_text().rstrip().splitlines()
+    frames = [i for i, line in enumerate(lines)
+              if line.startswith('  File ') or line.startswith('    ')]
+    return '\n'.join(lines[frames[-1] + 1 if frames else 0:][:limit])
 
 
 def _reason(details):
@@ -108,6 +123,8 @@ def build(results, implementation, spec, mode, checks, suite_version=''):
             'status': outcome,
             'reason': '' if outcome == 'passed' else _reason(
                 result.get('details', {})),
+            'message': _message(result.get('details', {}))
+            if outcome == 'failed' else '',
             'duration': _duration(result)})
     failed_must = any(t['status'] == 'failed' and t['level'] == contract.MUST
                       for t in tests)
