@@ -12,6 +12,9 @@
 
 """The base class of every conformance check."""
 
+import os
+import subprocess
+import sys
 import threading
 
 import fixtures
@@ -25,6 +28,7 @@ from watcher_conformance.fixtures import deadlock
 from watcher_conformance.fixtures import implementation
 from watcher_conformance import loader
 from watcher_conformance import modes
+from watcher_conformance import probes
 
 
 class ConformanceTestCase(testtools.testcase.WithAttributes,
@@ -117,3 +121,20 @@ class ConformanceTestCase(testtools.testcase.WithAttributes,
         if 'error' in outcome:
             raise outcome['error']
         return outcome['value']
+
+    def wait_blocked_or_done(self, thread):
+        """Let *thread* get as far as it can: blocked, or finished."""
+        probes.wait_until_blocked(thread, self.conf.wait_timeout)
+
+    def start_process(self, module, *args):
+        """``python -m module args`` in the run's mode and implementation
+        (through :mod:`watcher_conformance.boot`), its stderr piped; killed
+        at cleanup if it is still running."""
+        process = subprocess.Popen(
+            [sys.executable, '-m', 'watcher_conformance.boot', '-m', module,
+             '--implementation', self.conf.implementation] + list(args),
+            env=dict(os.environ, **{modes.ENV_VAR: self.mode}),
+            stderr=subprocess.PIPE, text=True)
+        self.addCleanup(process.wait)
+        self.addCleanup(process.kill)
+        return process

@@ -45,6 +45,14 @@ class Case:
     modes: tuple = ('threading', 'eventlet')
 
 
+def case_maker(module):
+    """``case(attribute, defect, *catches, modes=...)``: the :class:`Case`
+    of the broken implementation *attribute* of *module*."""
+    def case(attribute, defect, *catches, **kwargs):
+        return Case(module + ':' + attribute, defect, catches, **kwargs)
+    return case
+
+
 class SingletonProvider(reference.ThreadPoolProvider):
     """The reference's provider, for another pool class."""
 

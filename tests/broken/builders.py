@@ -30,7 +30,6 @@ from reference import implementation as reference
 from reference import model
 from reference import threadpool
 from tests import broken
-from tests.broken import Case
 from watcher_conformance import datamodel
 from watcher_conformance import nova as nova_errors
 
@@ -545,8 +544,7 @@ MARKING_REFERENCE = _implementation('marking-reference', build=Build,
                                     policy='mark_incomplete')
 
 
-def _case(attr, defect, *catches, modes=('threading', 'eventlet')):
-    return Case(__name__ + ':' + attr, defect, catches, modes)
+_case = broken.case_maker(__name__)
 
 
 CASES = [

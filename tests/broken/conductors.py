@@ -17,7 +17,6 @@ import time
 from reference import conductor as conductor_
 from reference import implementation as reference
 from tests import broken
-from tests.broken import Case
 from watcher_conformance import conductor
 
 Conductor = conductor_.Conductor
@@ -137,8 +136,7 @@ LOCKS_ARE_PROCESS_LOCAL = _implementation('locks-are-process-local',
                                           __init__=_init_local_locks)
 
 
-def _case(attr, defect, *catches, modes=('threading', 'eventlet')):
-    return Case(__name__ + ':' + attr, defect, catches, modes)
+_case = broken.case_maker(__name__)
 
 
 CASES = [

@@ -23,7 +23,6 @@ from reference.applier import store as store_
 from reference import executor
 from reference import implementation as reference
 from tests import broken
-from tests.broken import Case
 from watcher_conformance import workflow
 
 Run = engine_.Run
@@ -316,8 +315,7 @@ CONTINUING_REFERENCE = _implementation('continuing-reference', run=Run,
                                        policy='continue')
 
 
-def _case(attr, defect, *catches, modes=('threading', 'eventlet')):
-    return Case(__name__ + ':' + attr, defect, catches, modes)
+_case = broken.case_maker(__name__)
 
 
 CASES = [

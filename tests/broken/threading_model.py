@@ -31,7 +31,6 @@ from reference import implementation as reference
 from reference import primitives
 from reference import threadpool
 from tests import broken
-from tests.broken import Case
 
 
 def _primitives(name, **methods):
@@ -212,8 +211,7 @@ ONE_AUDIT_AT_A_TIME = broken.replace_piece(
 GREEN = ('eventlet',)
 
 
-def _case(attr, defect, *catches, modes=('threading', 'eventlet')):
-    return Case(__name__ + ':' + attr, defect, catches, modes)
+_case = broken.case_maker(__name__)
 
 
 CASES = [

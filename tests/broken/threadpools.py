@@ -23,7 +23,6 @@ from futurist import waiters
 from reference import executor
 from reference import threadpool
 from tests import broken
-from tests.broken import Case
 
 LOG = logging.getLogger(__name__)
 Pool = threadpool.DecisionEngineThreadPool
@@ -493,8 +492,7 @@ HOLDS_LOCK_WHILE_DRAINING = broken.implementation(
           shutdown=_shutdown_holding_lock))
 
 
-def _case(attr, defect, *catches, modes=('threading', 'eventlet')):
-    return Case(__name__ + ':' + attr, defect, catches, modes)
+_case = broken.case_maker(__name__)
 
 
 CASES = [

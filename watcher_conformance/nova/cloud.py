@@ -127,10 +127,6 @@ class Cloud:
         order = sorted(self._order[name] for name in found)
         return [self.hypervisors[i] for i in order]
 
-    @property
-    def instance_count(self):
-        return sum(map(len, self.servers.values()))
-
 
 def generate(topology=Topology()):
     """A cloud of *topology*'s shape, the same for the same topology."""

@@ -110,28 +110,3 @@ class Plan:
         if self.execution_rule not in (None,) + RULES:
             raise ValueError('execution_rule must be one of %s or None'
                              % ', '.join(RULES))
-
-    @property
-    def by_uuid(self):
-        return {a.uuid: a for a in self.actions}
-
-    def children(self, uuid):
-        return [a.uuid for a in self.actions if uuid in a.parents]
-
-    def descendants(self, uuid):
-        seen, todo = set(), [uuid]
-        while todo:
-            for child in self.children(todo.pop()):
-                if child not in seen:
-                    seen.add(child)
-                    todo.append(child)
-        return seen
-
-    def ancestors(self, uuid):
-        by_uuid, seen, todo = self.by_uuid, set(), [uuid]
-        while todo:
-            for parent in by_uuid[todo.pop()].parents:
-                if parent not in seen:
-                    seen.add(parent)
-                    todo.append(parent)
-        return seen

@@ -14,8 +14,6 @@
 
 import json
 import os
-import subprocess
-import sys
 import time
 import uuid
 
@@ -25,8 +23,6 @@ from watcher_conformance import base
 from watcher_conformance.conductor import operations
 from watcher_conformance import contract
 from watcher_conformance.fixtures import database
-from watcher_conformance import modes
-from watcher_conformance import probes
 
 
 class ConductorTestCase(base.ConformanceTestCase):
@@ -74,9 +70,6 @@ class ConductorTestCase(base.ConformanceTestCase):
             while not predicate():
                 time.sleep(0.002)
 
-    def wait_blocked_or_done(self, thread):
-        probes.wait_until_blocked(thread, self.conf.wait_timeout)
-
     def states(self):
         with self.bounded('states()'):
             return self.conductor.states()
@@ -85,20 +78,13 @@ class ConductorTestCase(base.ConformanceTestCase):
         """A conductor process of its own (same mode, same implementation,
         same database and journal) that submits *plan* once the gate
         ``start`` opens."""
-        command = [sys.executable, '-m', 'watcher_conformance.boot', '-m',
-                   'watcher_conformance.tools.conductor_worker',
-                   '--implementation', self.conf.implementation,
-                   '--database-url', self.database_url,
-                   '--coordination-url', coordination_url,
-                   '--member', member, '--journal-dir',
-                   self.journal.directory, '--plan', json.dumps(plan),
-                   '--then', then, '--max-workers', str(self.workers)]
-        process = subprocess.Popen(
-            command, env=dict(os.environ, **{modes.ENV_VAR: self.mode}),
-            stderr=subprocess.PIPE, text=True)
-        self.addCleanup(process.wait)
-        self.addCleanup(process.kill)
-        return process
+        return self.start_process(
+            'watcher_conformance.tools.conductor_worker',
+            '--database-url', self.database_url,
+            '--coordination-url', coordination_url, '--member', member,
+            '--journal-dir', self.journal.directory,
+            '--plan', json.dumps(plan), '--then', then,
+            '--max-workers', str(self.workers))
 
     @property
     def process_bound(self):

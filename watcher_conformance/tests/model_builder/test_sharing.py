@@ -15,7 +15,6 @@ model at once, build each model once and corrupt none."""
 
 from watcher_conformance import catalogue
 from watcher_conformance.contract import MUST
-from watcher_conformance import probes
 from watcher_conformance.tests.model_builder import base
 
 FEATURE = 'model_builder.shared_model'
@@ -75,7 +74,7 @@ class SharedModelTest(base.ModelBuilderTestCase):
                         'the first access made no Nova call')
                 # Every reader gets as far as it can: into the lock the
                 # build holds, or into a build of its own.
-                probes.wait_until_blocked(thread, self.conf.wait_timeout)
+                self.wait_blocked_or_done(thread)
         hold.release()
         models = [self.finish(o, 'get_latest_cluster_data_model()')
                   for _, o in readers]

@@ -41,10 +41,6 @@ class ThreadingModelTestCase(base.ConformanceTestCase):
                                  'not provoke %s, so the check proves '
                                  'nothing here' % what)
 
-    def wait_blocked_or_done(self, thread):
-        """Let *thread* get as far as it can: blocked, or finished."""
-        probes.wait_until_blocked(thread, self.conf.wait_timeout)
-
     def ticking(self, progress):
         return probes.Ticker(progress)
 

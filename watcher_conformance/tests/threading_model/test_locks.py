@@ -15,15 +15,13 @@ nested acquire, exclusion across processes, arrival order."""
 
 import contextlib
 import os
-import subprocess
-import sys
+import time
 import uuid
 
 import fixtures
 
 from watcher_conformance import catalogue
 from watcher_conformance.contract import MUST
-from watcher_conformance import modes
 from watcher_conformance import probes
 from watcher_conformance.tests.threading_model import base
 
@@ -117,28 +115,21 @@ class LockTest(base.ThreadingModelTestCase):
         locks = self.useFixture(fixtures.TempDir()).path
         with open(os.path.join(work, 'counter'), 'w') as f:
             f.write('0')
-        command = [sys.executable, '-m', 'watcher_conformance.boot', '-m',
-                   'watcher_conformance.tools.lock_worker',
-                   '--implementation', self.conf.implementation,
-                   '--lock-path', locks, '--lock-name', self.name,
-                   '--work-dir', work,
-                   '--processes', str(PROCESSES),
-                   '--wait', str(self.conf.quiescence_window * 5)]
-        env = dict(os.environ, **{modes.ENV_VAR: self.mode})
-        procs = [subprocess.Popen(command + (['--no-lock'] if no_lock
-                                             else []),
-                                  env=env, stderr=subprocess.PIPE, text=True)
-                 for _ in range(PROCESSES)]
-        for proc in procs:
-            self.addCleanup(proc.kill)
-        started = probes.Recorder()
+        arguments = ['--lock-path', locks, '--lock-name', self.name,
+                     '--work-dir', work, '--processes', str(PROCESSES),
+                     '--wait', str(self.conf.quiescence_window * 5)]
+        if no_lock:
+            arguments.append('--no-lock')
+        procs = [self.start_process('watcher_conformance.tools.lock_worker',
+                                    *arguments) for _ in range(PROCESSES)]
         with self.bounded('the processes starting', self.conf.test_timeout
                           / 2):
+            # Other processes' progress can only be polled.
             while len([n for n in os.listdir(work)
                        if n.startswith('started-')]) < PROCESSES:
                 if any(p.poll() is not None for p in procs):
                     break
-                started.wait_for_length(1, 0.01)
+                time.sleep(0.01)
             open(os.path.join(work, 'go'), 'w').close()
             errors = [p.communicate()[1].strip() for p in procs]
         self.assertEqual([0] * PROCESSES, [p.returncode for p in procs],
