@@ -14,13 +14,18 @@
 
 Needs ``python-watcher==17.0.0`` (``tox -e conformance-watcher`` installs
 it). The adapter only wraps upstream's code and declares what it offers;
-it adds no behaviour:
+it adds no behaviour. One module per piece:
 
-* ``threadpool``: ``watcher.decision_engine.threading.
-  DecisionEngineThreadPool``, sized by ``[watcher_decision_engine]
-  max_general_workers``. It offers ``futures_timeout`` (claimed); it has
-  no ``wait_for_all``/``wait_for_any``, ``shutdown`` or ``statistics``
-  (not claimed: those checks skip).
+* :mod:`.threadpool`: ``DecisionEngineThreadPool``;
+* :mod:`.builder`: ``NovaModelBuilder`` and the compute collector behind
+  the simulated Nova;
+* :mod:`.applier`: the applier's ``DefaultActionPlanHandler`` and
+  ``DefaultWorkFlowEngine``, with action states in upstream's own database
+  schema.
+
+Upstream has no lock or offloading helpers (it uses no lockutils at all),
+no audit-executor object that can be driven without its RPC service, and
+no conductor: those pieces are not provided and their checks skip.
 
 Upstream picks its executor from its own flag ``watcher.eventlet.
 MONKEY_PATCHED``, which only its service entry points set; the suite
@@ -45,43 +50,27 @@ except Exception:  # already selected by an earlier import: keep it
 import importlib.metadata  # noqa: E402
 
 from watcher import conf as watcher_conf  # noqa: E402
-from watcher.decision_engine import threading as de_threading  # noqa: E402
 
+if watcher_conf.CONF._args is None:
+    # Option defaults only, no config file: upstream's plugin loaders
+    # reload config files, which needs a parsed command line.
+    watcher_conf.CONF([], project='watcher', default_config_files=[])
+
+from watcher_conformance.adapters.watcher17 import applier  # noqa: E402
+from watcher_conformance.adapters.watcher17 import builder  # noqa: E402
+from watcher_conformance.adapters.watcher17 import threadpool  # noqa: E402
 from watcher_conformance import contract  # noqa: E402
-
-CONF = watcher_conf.CONF
-Pool = de_threading.DecisionEngineThreadPool
-
-
-def _forget_pool():
-    """Upstream's singleton keeps its first instance (and its size)."""
-    pool = type(Pool)._instances.pop(Pool, None)
-    if pool is not None:
-        pool._threadpool.shutdown(wait=False)
-
-
-class ThreadPoolProvider(contract.Provider):
-    """Upstream's pool, sized by the suite's worker count."""
-
-    def __init__(self, settings):
-        CONF.set_override('max_general_workers', settings.max_workers,
-                          group='watcher_decision_engine')
-        _forget_pool()
-
-    def get(self):
-        return Pool()
-
-    def reset(self):
-        _forget_pool()
-        CONF.clear_override('max_general_workers',
-                            group='watcher_decision_engine')
-
 
 IMPLEMENTATION = contract.Implementation(
     name='watcher17',
     version=importlib.metadata.version('python-watcher'),
     modes={'threading', 'eventlet'},
-    pieces={'threadpool': ThreadPoolProvider},
-    features={'threadpool.futures_timeout'},
+    pieces={'threadpool': threadpool.ThreadPoolProvider,
+            'model_builder': builder.BuilderProvider,
+            'workflow_engine': applier.EngineProvider},
+    features={'threadpool.futures_timeout', 'model_builder.shared_model',
+              'workflow.cancel', 'workflow.execution_rules'},
+    policies={'model_builder.fault_policy': 'raise',
+              'workflow.failure_policy': 'continue'},
     description='upstream OpenStack Watcher, as released (python-watcher)',
 )
