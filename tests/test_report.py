@@ -88,7 +88,7 @@ class ReportTest(base.TestCase):
         details = {'traceback': testtools.content.text_content(
             'Traceback (most recent call last):\n  File "x.py", line 1, in t\n'
             '    f()\nAssertionError: 3 != 4\n\nmore\n')}
-        self.assertEqual('AssertionError: 3 != 4', report._reason(details))
+        self.assertEqual('AssertionError: 3 != 4', report.reason(details))
 
 
 class MessageTest(base.TestCase):
@@ -104,4 +104,4 @@ class MessageTest(base.TestCase):
                          '  3 nodes missing: a, b, c',
                          report._message(details))
         self.assertEqual('AssertionError: model of the whole cloud:',
-                         report._reason(details))
+                         report.reason(details))

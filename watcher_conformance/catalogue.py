@@ -91,6 +91,18 @@ def idempotent_id(test_id):
     return match.group(1) if match else None
 
 
+def area_and_name(test_id):
+    """(area, short name) of a test id: the area is the package under the
+    suite (``unknown`` outside it); the name drops the suite package, the
+    area and the ``[id-...]`` attributes."""
+    prefix = SUITE_PACKAGE + '.'
+    name = test_id.split('[', 1)[0]
+    if not name.startswith(prefix):
+        return 'unknown', name
+    area, _, rest = name[len(prefix):].partition('.')
+    return area, rest or area
+
+
 def of(test):
     """The :class:`Check` of a running test case, with area and test name."""
     method = getattr(test, test._testMethodName)

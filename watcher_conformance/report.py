@@ -64,7 +64,7 @@ def _message(details, limit=60):
     return '\n'.join(lines[frames[-1] + 1 if frames else 0:][:limit])
 
 
-def _reason(details):
+def reason(details):
     """The one line that says why: a skip reason, or the exception line."""
     for key in ('reason', 'traceback'):
         content = details.get(key)
@@ -97,7 +97,8 @@ def results_from_subunit(stream):
     return [r for r in results if r['status'] not in (None, 'exists')]
 
 
-def _duration(result):
+def duration(result):
+    """A result's duration in seconds (to the millisecond), or None."""
     start, stop = result.get('timestamps', (None, None))
     if start and stop:
         return round((stop - start).total_seconds(), 3)
@@ -121,11 +122,11 @@ def build(results, implementation, spec, mode, checks, suite_version=''):
             'test_id': result['id'], 'idempotent_id': ident, 'area': area,
             'level': level, 'feature': meta.feature if meta else None,
             'status': outcome,
-            'reason': '' if outcome == 'passed' else _reason(
+            'reason': '' if outcome == 'passed' else reason(
                 result.get('details', {})),
             'message': _message(result.get('details', {}))
             if outcome == 'failed' else '',
-            'duration': _duration(result)})
+            'duration': duration(result)})
     failed_must = any(t['status'] == 'failed' and t['level'] == contract.MUST
                       for t in tests)
     return {

@@ -11,7 +11,8 @@
 # under the License.
 
 """``watcher-conformance``: run the suite, list its checks, time the pieces
-(``bench``, see :mod:`watcher_conformance.cmd.bench`).
+(``bench``, see :mod:`watcher_conformance.cmd.bench`), render a report as
+a page (``html``, see :mod:`watcher_conformance.cmd.outputs`).
 
 Exit status: 0 when every MUST check passed (or, for ``list``, always), 1
 when a MUST check failed, 2 on bad input (an unknown implementation, a
@@ -62,6 +63,14 @@ def _parser():
     lst = sub.add_parser('list', help='print the catalogue of checks')
     lst.add_argument('--area', help='only the checks of this area')
     lst.add_argument('--format', choices=('text', 'json'), default='text')
+
+    page = sub.add_parser(
+        'html', help='render a JSON report as the HTML page that a run '
+        'writes beside it')
+    page.add_argument('report', metavar='REPORT.json')
+    page.add_argument('-o', '--output', metavar='OUT.html',
+                      help='where to write the page (default: the '
+                           "report's path with .html)")
 
     stestr = sub.add_parser(
         'stestr', help='run stestr with its workers started in a mode '
@@ -136,6 +145,9 @@ def main(argv=None):
             return _list(args)
         if args.command == 'bench':
             return bench.bench(args)
+        if args.command == 'html':
+            from watcher_conformance.cmd import outputs
+            return outputs.html(args)
         return _stestr(args)
     except UsageError as exc:
         sys.stderr.write('watcher-conformance: %s\n' % exc)

@@ -22,10 +22,12 @@ import tempfile
 
 from watcher_conformance import catalogue
 from watcher_conformance.cmd import main
+from watcher_conformance.cmd import outputs
 from watcher_conformance.cmd import UsageError
 from watcher_conformance import config
 from watcher_conformance import contract
 from watcher_conformance import loader
+from watcher_conformance import progress
 from watcher_conformance import report
 
 STATE_DIR = '.watcher-conformance'
@@ -59,9 +61,7 @@ def preflight(spec, mode):
     return impl
 
 
-def _stestr(args, state_dir, suite_dir, top_dir):
-    base = [sys.executable, '-m', 'stestr', '--test-path', suite_dir,
-            '--top-dir', top_dir]
+def _filters(args):
     filters = list(args.filter)
     if args.area:
         filters.append(r'watcher_conformance\.tests\.%s\.'
@@ -70,17 +70,50 @@ def _stestr(args, state_dir, suite_dir, top_dir):
     if args.area and args.filter:
         filters = ['(?=.*%s)(?=.*(%s))' % (filters[-1],
                                            '|'.join(args.filter))]
-    cmd = base + ['run'] + filters
-    if args.concurrency:
-        cmd += ['--concurrency', str(args.concurrency)]
+    return filters
+
+
+def _count(base, filters, state_dir, env):
+    """How many tests the run will have (for the progress line), or None
+    when stestr cannot list them (the run itself then says why)."""
+    # "stestr list" needs the repository that "stestr run" would create.
+    subprocess.run(base + ['init'], cwd=state_dir, env=env,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    listed = subprocess.run(base + ['list'] + filters, cwd=state_dir,
+                            env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL)
+    if listed.returncode:
+        return None
+    return len([line for line in listed.stdout.splitlines() if line.strip()])
+
+
+def _stestr(args, state_dir, suite_dir, top_dir):
+    """Run the suite; show each result as it comes; return the run's
+    subunit v2 stream (bytes)."""
+    base = [sys.executable, '-m', 'stestr', '--test-path', suite_dir,
+            '--top-dir', top_dir]
+    filters = _filters(args)
     env = main.mode_environment(args.mode, args.implementation,
                                 args.config_file)
-    # stestr's own output (one line per test) is the progress display.
-    subprocess.call(cmd, cwd=state_dir, env=env)
-    last = subprocess.run(base + ['last', '--subunit'], cwd=state_dir,
-                          env=env, stdout=subprocess.PIPE,
-                          stderr=subprocess.DEVNULL)
-    return last.stdout
+    # Output and logs captured as each test's attachments (in the subunit
+    # stream and its subunit2html page), as under tox, rather than printed
+    # between the progress lines. Set to 0 in the environment to see them.
+    for name in ('OS_STDOUT_CAPTURE', 'OS_STDERR_CAPTURE', 'OS_LOG_CAPTURE'):
+        env.setdefault(name, '1')
+    cmd = base + ['run', '--subunit'] + filters
+    if args.concurrency:
+        cmd += ['--concurrency', str(args.concurrency)]
+    total = _count(base, filters, state_dir, env)
+    proc = subprocess.Popen(cmd, cwd=state_dir, env=env,
+                            stdout=subprocess.PIPE)
+    try:
+        return progress.follow(proc.stdout, sys.stdout, total)
+    except BaseException:
+        proc.terminate()  # interrupted: leave no run behind
+        raise
+    finally:
+        proc.stdout.close()
+        proc.wait()
 
 
 def run(args):
@@ -107,15 +140,21 @@ def run(args):
     if not results:
         raise UsageError('no test ran (filters: %s); see the output above'
                          % (' '.join(args.filter) or 'none'))
+    checks = catalogue.collect()
     data = report.build(results, impl, args.implementation, args.mode,
-                        catalogue.collect(), _suite_version())
+                        checks, _suite_version())
     path = args.report or os.path.join(
         'reports', '%s-%s.json' % (re.sub(r'[^\w.-]', '_', impl.name),
                                    args.mode))
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     report.write(data, path)
+    paths = outputs.write(data, path, stream, checks)
     sys.stdout.write(report.format_summary(data))
     sys.stdout.write('report: %s\n' % path)
+    sys.stdout.write('page: %s\n' % paths['html'])
+    sys.stdout.write('subunit: %s%s\n' % (
+        paths['subunit'], ' (%s)' % paths['subunit_html']
+        if 'subunit_html' in paths else ''))
     if getattr(args, 'findings', False):
         return 0  # failed checks are what this run is for: see the report
     return 0 if data['verdict'] == 'pass' else 1
