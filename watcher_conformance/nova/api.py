@@ -242,6 +242,12 @@ class NovaAPI:
         self._sim = simulator
         self._cloud = simulator.cloud
 
+    @property
+    def cloud(self):
+        """The :class:`~watcher_conformance.nova.cloud.Cloud` served: what
+        an adapter reads to write the notifications Nova would send."""
+        return self._cloud
+
     def _serve(self, name, host, arguments, answer):
         return self._sim.serve(name, host, arguments, answer,
                                self._sim.latency)

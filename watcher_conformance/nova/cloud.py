@@ -127,6 +127,12 @@ class Cloud:
         order = sorted(self._order[name] for name in found)
         return [self.hypervisors[i] for i in order]
 
+    def find_server(self, uuid):
+        """The server *uuid* (what Nova would put in its notifications
+        about it), or None."""
+        return next((s for servers in self.servers.values() for s in servers
+                     if s.uuid == uuid), None)
+
 
 def generate(topology=Topology()):
     """A cloud of *topology*'s shape, the same for the same topology."""

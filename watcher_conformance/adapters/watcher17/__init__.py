@@ -21,11 +21,12 @@ it adds no behaviour. One module per piece:
   the simulated Nova;
 * :mod:`.applier`: the applier's ``DefaultActionPlanHandler`` and
   ``DefaultWorkFlowEngine``, with action states in upstream's own database
-  schema.
+  schema;
+* :mod:`.audits`: the audit endpoint's pool, the collector's shared model
+  and its Nova notification endpoint.
 
-Upstream has no lock or offloading helpers (it uses no lockutils at all),
-no audit-executor object that can be driven without its RPC service, and
-no conductor: those pieces are not provided and their checks skip.
+Upstream has no lock or offloading helpers (it uses no lockutils at all)
+and no conductor: those pieces are not provided and their checks skip.
 
 Upstream picks its executor from its own flag ``watcher.eventlet.
 MONKEY_PATCHED``, which only its service entry points set; the suite
@@ -57,6 +58,7 @@ if watcher_conf.CONF._args is None:
     watcher_conf.CONF([], project='watcher', default_config_files=[])
 
 from watcher_conformance.adapters.watcher17 import applier  # noqa: E402
+from watcher_conformance.adapters.watcher17 import audits  # noqa: E402
 from watcher_conformance.adapters.watcher17 import builder  # noqa: E402
 from watcher_conformance.adapters.watcher17 import threadpool  # noqa: E402
 from watcher_conformance import contract  # noqa: E402
@@ -67,7 +69,8 @@ IMPLEMENTATION = contract.Implementation(
     modes={'threading', 'eventlet'},
     pieces={'threadpool': threadpool.ThreadPoolProvider,
             'model_builder': builder.BuilderProvider,
-            'workflow_engine': applier.EngineProvider},
+            'workflow_engine': applier.EngineProvider,
+            'audit_executor': audits.AuditProvider},
     features={'threadpool.futures_timeout', 'model_builder.shared_model',
               'workflow.cancel', 'workflow.execution_rules'},
     policies={'model_builder.fault_policy': 'raise',

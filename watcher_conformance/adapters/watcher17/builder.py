@@ -58,7 +58,7 @@ _serving = threading.local()  # .nova, .placement: the simulated APIs
 
 
 @contextlib.contextmanager
-def _serve(nova_api, placement_api):
+def serve(nova_api, placement_api):
     """Helpers made in this thread serve these simulated APIs."""
     before = getattr(_serving, 'apis', None)
     _serving.apis = (nova_api, placement_api)
@@ -168,7 +168,7 @@ class _PlacementHelper:
                 for rc, i in inventories.items()}
 
 
-class _Collector:
+class Collector:
     """Upstream's collector; its builds served by the simulated APIs."""
 
     def __init__(self, upstream, apis):
@@ -176,7 +176,7 @@ class _Collector:
         self.apis = apis
 
     def get_latest_cluster_data_model(self):
-        with _serve(*self.apis):
+        with serve(*self.apis):
             return self.upstream.get_latest_cluster_data_model()
 
 
@@ -185,7 +185,7 @@ class Builder:
 
     def build(self, nova_api, placement_api, scope=datamodel.Scope(),
               timeout=600):
-        with _serve(nova_api, placement_api):
+        with serve(nova_api, placement_api):
             builder = nova.NovaModelBuilder()
         builder.collector_timeout = timeout
         return builder.execute(scope.audit_scope())
@@ -198,11 +198,11 @@ class Builder:
                           group='collector')
         cls = nova.NovaClusterDataModelCollector
         type(cls)._instances.pop(cls, None)
-        with _serve(nova_api, placement_api):
+        with serve(nova_api, placement_api):
             upstream = cls(config=watcher_utils.Struct(period=3600),
                            osc=mock.sentinel.osc)
             upstream.get_audit_scope_handler(scope.audit_scope())
-        return _Collector(upstream, (nova_api, placement_api))
+        return Collector(upstream, (nova_api, placement_api))
 
     @staticmethod
     def view(model):
