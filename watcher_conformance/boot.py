@@ -21,12 +21,60 @@ test module is imported::
 
 The test packages also enter the mode when imported, for runners that do not
 go through this module (Tempest sets ``PYTHON`` itself).
+
+When the module is done, threads a failed check left stuck (a worker of an
+implementation's pool, blocked for good) would keep the process alive
+forever, since Python joins them at exit: they get :data:`EXIT_GRACE`
+seconds, then the process exits without them, saying so on stderr.
 """
 
+import os
 import runpy
 import sys
+import threading
+import time
 
 from watcher_conformance import modes
+
+#: Seconds threads still running at exit get to finish.
+EXIT_GRACE = 10.0
+
+
+def _stuck_threads(grace):
+    """Non-daemon threads other than this one still alive after *grace*
+    seconds of joining them."""
+    deadline = time.monotonic() + grace
+    others = [t for t in threading.enumerate()
+              if t is not threading.current_thread() and not t.daemon]
+    for thread in others:
+        thread.join(max(0.0, deadline - time.monotonic()))
+    return [t for t in others if t.is_alive()]
+
+
+def _exit_status(code):
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code
+    sys.stderr.write('%s\n' % code)
+    return 1
+
+
+def finish(code, grace=None):
+    """Exit with *code*; abandon threads still stuck after *grace*."""
+    stuck = _stuck_threads(EXIT_GRACE if grace is None else grace)
+    if not stuck:
+        sys.exit(code)
+    status = _exit_status(code)
+    sys.stderr.write('watcher-conformance: %d thread(s) still running at '
+                     'exit, abandoned: %s\n' % (len(stuck), ', '.join(
+                         sorted(t.name for t in stuck))))
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except Exception:
+            pass
+    os._exit(status)
 
 
 def main(argv=None):
@@ -39,7 +87,11 @@ def main(argv=None):
         sys.exit('usage: python -m watcher_conformance.boot -m MODULE [ARGS]')
     module = argv[1]
     sys.argv = [module] + argv[2:]
-    runpy.run_module(module, run_name='__main__', alter_sys=True)
+    try:
+        runpy.run_module(module, run_name='__main__', alter_sys=True)
+    except SystemExit as exc:
+        finish(exc.code)
+    finish(0)
 
 
 if __name__ == '__main__':
