@@ -10,9 +10,13 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""Sphinx configuration. Plain Sphinx only; build with
+"""Sphinx configuration. Plain Sphinx only; ``tox -e docs`` builds with
 
-    sphinx-build -W -b html doc/source doc/build/html
+    sphinx-build -W --keep-going -b html doc/source doc/build/html
+
+The pages include the example code of ``examples/`` (which
+``tests/test_doc_examples.py`` runs) and the generated ``catalogue.rst``
+(``python -m watcher_conformance.tools.catalogue_doc``).
 """
 
 project = 'watcher-conformance'

@@ -10,4 +10,5 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""Programs the checks start in other processes."""
+"""Programs the checks start in other processes, and tools about the
+suite itself (stability, the catalogue page)."""
