@@ -11,11 +11,21 @@
 # under the License.
 
 """A module whose thread never ends, for the exit guard's tests (not
-collected: the module name does not start with test)."""
+collected: the module name does not start with test).
 
+Arguments: the exit code (a number, or a message), and ``--daemon`` for a
+daemon thread joined by an exit handler."""
+
+import atexit
 import sys
 import threading
 
-threading.Thread(target=threading.Event().wait, name='stuck-worker').start()
+_daemon = '--daemon' in sys.argv
+_stuck = threading.Thread(target=threading.Event().wait, name='stuck-worker',
+                          daemon=_daemon)
+_stuck.start()
+if _daemon:
+    atexit.register(_stuck.join)  # as futurist's exit handler does
 print('module done')
-sys.exit(int(sys.argv[1]) if len(sys.argv) > 1 else 0)
+_code = sys.argv[1] if len(sys.argv) > 1 else '0'
+sys.exit(int(_code) if _code.isdigit() else _code)
