@@ -137,6 +137,15 @@ class RenderTest(base.TestCase):
         self.assertIn('3 &amp;amp; 4', source)
         self.assertIn('broken <pool>', page.one('title').text)
 
+    def test_policies_listed(self):
+        data = sample()
+        data['implementation']['policies'] = {
+            'workflow.failure_policy': 'continue',
+            'model_builder.fault_policy': 'raise'}
+        text = self.page(data).find('dl', cls='facts')[0].text
+        self.assertIn('model_builder.fault_policy = raise, '
+                      'workflow.failure_policy = continue', text)
+
     def test_summary_table_counts(self):
         table = self.page().one('table', id='summary-table').text
         self.assertIn('threadpoolMUST111', table)

@@ -107,6 +107,8 @@ def _facts(data):
             ('Mode', data.get('mode')),
             ('Features claimed', ', '.join(impl.get('features') or [])
              or 'none'),
+            ('Policies', ', '.join('%s = %s' % item for item in sorted(
+                (impl.get('policies') or {}).items())) or 'none'),
             ('Suite version', data.get('suite_version')),
             ('Date', data.get('date'))]
     return '<dl class="facts">%s</dl>' % ''.join(
