@@ -12,6 +12,7 @@
 
 """The base of our own tests."""
 
+import fixtures
 import oslotest.base
 
 from watcher_conformance import modes
@@ -25,3 +26,23 @@ class TestCase(oslotest.base.BaseTestCase):
     """oslotest's base, knowing the mode the process runs in."""
 
     mode = modes.requested().name
+
+
+class ReferencePool(fixtures.Fixture):
+    """The reference's process-wide pool, fresh, with *workers* workers
+    (``[watcher_decision_engine] max_general_workers``); forgotten and the
+    option restored at cleanup."""
+
+    def __init__(self, workers):
+        super().__init__()
+        self.workers = workers
+
+    def _setUp(self):
+        from reference import conf
+        from reference import threadpool
+        conf.CONF.set_override('max_general_workers', self.workers,
+                               group='watcher_decision_engine')
+        self.addCleanup(conf.CONF.clear_override, 'max_general_workers',
+                        group='watcher_decision_engine')
+        threadpool.DecisionEngineThreadPool.reset()
+        self.addCleanup(threadpool.DecisionEngineThreadPool.reset)

@@ -22,8 +22,6 @@ import os
 import sys
 import threading
 
-from reference import conf
-from reference import threadpool
 from tests import base
 from watcher_conformance import catalogue
 from watcher_conformance import contract
@@ -80,13 +78,7 @@ class ThreadpoolExamplesTest(base.TestCase):
 
     def setUp(self):
         super().setUp()
-        conf.CONF.set_override('max_general_workers', 4,
-                               group='watcher_decision_engine')
-        self.addCleanup(conf.CONF.clear_override, 'max_general_workers',
-                        group='watcher_decision_engine')
-        pool = threadpool.DecisionEngineThreadPool
-        pool.reset()
-        self.addCleanup(pool.reset)
+        self.useFixture(base.ReferencePool(4))
         self.sim = self.useFixture(nova_fixture.SimulatedNova(
             latency=0.002, hold_timeout=base.FAST['wait_timeout'] * 5))
         self.cloud = self.sim.cloud

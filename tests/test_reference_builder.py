@@ -14,9 +14,7 @@
 checks."""
 
 from reference import builder
-from reference import conf
 from reference import model
-from reference import threadpool
 from tests import base
 from watcher_conformance import datamodel
 from watcher_conformance.nova import api
@@ -27,12 +25,7 @@ class BuilderTest(base.TestCase):
 
     def setUp(self):
         super().setUp()
-        conf.CONF.set_override('max_general_workers', 4,
-                               group='watcher_decision_engine')
-        self.addCleanup(conf.CONF.clear_override, 'max_general_workers',
-                        group='watcher_decision_engine')
-        threadpool.DecisionEngineThreadPool.reset()
-        self.addCleanup(threadpool.DecisionEngineThreadPool.reset)
+        self.useFixture(base.ReferencePool(4))
         self.sim = api.Simulator(cloud.generate(cloud.Topology(nodes=6)))
 
     def test_unknown_fault_policy_refused(self):
