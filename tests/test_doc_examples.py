@@ -20,13 +20,13 @@ before it misleads a reader.
 import importlib.util
 import os
 import sys
-import threading
 
 from tests import base
 from watcher_conformance import catalogue
 from watcher_conformance import contract
 from watcher_conformance.fixtures import nova as nova_fixture
 from watcher_conformance.nova import faults
+from watcher_conformance import probes
 from watcher_conformance import report
 from watcher_conformance import runner
 
@@ -88,17 +88,7 @@ class ThreadpoolExamplesTest(base.TestCase):
 
     def in_thread(self, fn, *args):
         """Run ``fn(*args)`` in another thread: its outcome dict."""
-        outcome = {}
-
-        def run():
-            try:
-                outcome['value'] = fn(*args)
-            except BaseException as exc:
-                outcome['error'] = exc
-        thread = threading.Thread(target=run, daemon=True)
-        thread.start()
-        outcome['thread'] = thread
-        return outcome
+        return probes.start_thread(fn, *args, name='example')[1]
 
     def finish(self, outcome):
         outcome['thread'].join(10)

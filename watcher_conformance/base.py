@@ -15,7 +15,6 @@
 import os
 import subprocess
 import sys
-import threading
 
 import fixtures
 import oslotest.base
@@ -99,17 +98,7 @@ class ConformanceTestCase(testtools.testcase.WithAttributes,
         :returns: the thread, and its outcome: a dict that gets ``value``
             or ``error`` (and holds ``thread``), for :meth:`finish`.
         """
-        outcome = {}
-
-        def run():
-            try:
-                outcome['value'] = fn(*args)
-            except BaseException as exc:
-                outcome['error'] = exc
-        thread = outcome['thread'] = threading.Thread(
-            target=run, daemon=True, name='conformance-helper')
-        thread.start()
-        return thread, outcome
+        return probes.start_thread(fn, *args)
 
     def finish(self, outcome, what):
         """Wait (bounded) for a thread :meth:`start_thread` started; what

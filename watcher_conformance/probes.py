@@ -100,6 +100,25 @@ class Recorder:
                                        timeout)
 
 
+def start_thread(fn, *args, name='conformance-helper'):
+    """Run ``fn(*args)`` in a daemon thread (green under eventlet).
+
+    :returns: the thread, and its outcome: a dict that gets ``value`` or
+        ``error`` (and holds ``thread``).
+    """
+    outcome = {}
+
+    def run():
+        try:
+            outcome['value'] = fn(*args)
+        except BaseException as exc:
+            outcome['error'] = exc
+    thread = outcome['thread'] = threading.Thread(target=run, daemon=True,
+                                                  name=name)
+    thread.start()
+    return thread, outcome
+
+
 def settle(window):
     """Let everything that is ready run, for *window* seconds.
 

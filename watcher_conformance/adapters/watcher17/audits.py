@@ -83,9 +83,8 @@ class AuditExecutor:
         self.builder = builder.Builder()
 
     def shared_model(self, nova_api, placement_api, scope, timeout):
-        collector = self.builder.collector(nova_api, placement_api, scope,
-                                           timeout)
-        return SharedModel(collector.upstream, collector.apis)
+        return self.builder.collector(nova_api, placement_api, scope,
+                                      timeout, wrapper=SharedModel)
 
     def submit_audit(self, shared, fn):
         return self.endpoint.executor.submit(

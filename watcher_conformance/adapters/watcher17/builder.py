@@ -191,7 +191,9 @@ class Builder:
         return builder.execute(scope.audit_scope())
 
     def collector(self, nova_api, placement_api, scope=datamodel.Scope(),
-                  timeout=600):
+                  timeout=600, wrapper=Collector):
+        """Upstream's collector of *scope*, wrapped in *wrapper* (a
+        :class:`Collector` or a subclass)."""
         # Upstream refuses less than 30 s here (the option's minimum).
         CONF.set_override('compute_resources_collector_timeout',
                           max(MIN_COLLECTOR_TIMEOUT, int(timeout)),
@@ -202,7 +204,7 @@ class Builder:
             upstream = cls(config=watcher_utils.Struct(period=3600),
                            osc=mock.sentinel.osc)
             upstream.get_audit_scope_handler(scope.audit_scope())
-        return Collector(upstream, (nova_api, placement_api))
+        return wrapper(upstream, (nova_api, placement_api))
 
     @staticmethod
     def view(model):
