@@ -23,6 +23,10 @@ from watcher_conformance.fixtures import deadlock
 class Hangs(testtools.TestCase):
     """Waits forever on an event nobody sets, under a short guard."""
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        deadlock.report_hangs(self)
+
     def test_hang(self):
         self.useFixture(deadlock.DeadlockGuard(0.3, what='the hanging test'))
         threading.Event().wait()
@@ -40,6 +44,15 @@ class Hangs(testtools.TestCase):
         self.useFixture(deadlock.DeadlockGuard(0.3, what='the test'))
         self.addCleanup(threading.Event().wait)
         threading.Event().wait()
+
+    def test_hang_swallowed_by_except_exception(self):
+        # Code under test that catches Exception must not turn the hang
+        # into an ordinary failure (or a pass).
+        self.useFixture(deadlock.DeadlockGuard(0.3, what='the test'))
+        try:
+            threading.Event().wait()
+        except Exception:
+            pass
 
     def test_quick(self):
         self.useFixture(deadlock.DeadlockGuard(0.3))

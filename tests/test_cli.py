@@ -14,42 +14,16 @@
 
 import json
 import os
-import subprocess
-import sys
 
-import fixtures
-
-from tests import base
+from tests import cli
 from tests import html_page
 from tests import test_html_report
 from watcher_conformance import report as watcher_report
 
-ONE_CHECK = 'test_submit_passes_arguments_and_returns_result'
+ONE_CHECK = cli.ONE_CHECK
 
 
-class CommandTest(base.TestCase):
-
-    def setUp(self):
-        super().setUp()
-        self.cwd = os.getcwd()  # tests.broken must be importable from here
-        self.reports = self.useFixture(fixtures.TempDir()).path
-
-    def command(self, *args):
-        env = dict(os.environ, OS_WATCHER_CONFORMANCE__WAIT_TIMEOUT='1.0')
-        env.pop('PYTHON', None)
-        env.pop('OS_WATCHER_CONFORMANCE__MODE', None)
-        return subprocess.run(
-            [sys.executable, '-m', 'watcher_conformance.cmd.main'] +
-            list(args), cwd=self.cwd, env=env, stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE, universal_newlines=True)
-
-    def assert_usage_error(self, result, *fragments):
-        self.assertEqual(2, result.returncode, result.stderr)
-        lines = result.stderr.strip().splitlines()
-        self.assertEqual(1, len(lines), result.stderr)
-        self.assertTrue(lines[0].startswith('watcher-conformance: '))
-        for fragment in fragments:
-            self.assertIn(fragment, lines[0])
+class CommandTest(cli.CommandTestCase):
 
     def test_unknown_implementation(self):
         self.assert_usage_error(self.command('run', '--implementation',
@@ -70,14 +44,6 @@ class CommandTest(base.TestCase):
 
     def test_unknown_mode_is_refused(self):
         self.assertEqual(2, self.command('run', '--mode', 'fibres').returncode)
-
-    def run_one(self, implementation, mode):
-        report = os.path.join(self.reports, 'r.json')
-        result = self.command('run', '--implementation', implementation,
-                              '--mode', mode, '--filter', ONE_CHECK,
-                              '--report', report)
-        with open(report) as f:
-            return result, json.load(f)
 
     def test_run_writes_report_and_passes_the_reference(self):
         result, report = self.run_one('reference', 'eventlet')

@@ -32,15 +32,19 @@ class DeadlockGuardTest(base.TestCase):
         result, elapsed = self.run_case(name)
         self.assertLess(elapsed, 5)
         self.assertEqual(1, len(result.failures), result.errors)
-        text = result.failures[0][1]
+        case, text = result.failures[0]
         self.assertIn('HangDetected: %s did not finish within' % what, text)
-        self.assertIn('Thread', text)
+        self.assertIn('Thread', case.getDetails()['stacks'].as_text())
 
     def test_hang_becomes_failure_with_stacks(self):
         self.assert_hang_reported('test_hang', 'the hanging test')
 
     def test_limit_bounds_one_call(self):
         self.assert_hang_reported('test_hang_in_limit', 'the hanging call')
+
+    def test_hang_is_not_swallowed_by_except_exception(self):
+        self.assert_hang_reported('test_hang_swallowed_by_except_exception',
+                                  'the test')
 
     def test_hanging_cleanup_is_bounded(self):
         self.assert_hang_reported('test_hang_in_cleanup', 'the test')

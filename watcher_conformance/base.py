@@ -50,6 +50,10 @@ class ConformanceTestCase(testtools.testcase.WithAttributes,
     #: Name of the piece this area checks (a key of contract.PIECES).
     piece_name = None
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        deadlock.report_hangs(self)
+
     def setUp(self):
         super().setUp()
         self.conf = config.get()

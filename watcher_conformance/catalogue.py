@@ -27,6 +27,7 @@ import uuid
 import testtools
 
 from watcher_conformance import contract
+from watcher_conformance import obligations
 
 SUITE_PACKAGE = 'watcher_conformance.tests'
 _ID_RE = re.compile(r'\bid-([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-'
@@ -47,12 +48,14 @@ class Check:
     feature: str | None = None
     area: str | None = None
     test: str | None = None
+    #: Ids of the obligations it covers (watcher_conformance.obligations).
+    covers: tuple = ()
 
     def as_dict(self):
         return dataclasses.asdict(self)
 
 
-def check(id, level, description, feature=None):
+def check(id, level, description, feature=None, covers=()):
     """Mark a test method as a conformance check.
 
     :param id: an idempotent id (a UUID string); never reuse or change it.
@@ -60,6 +63,8 @@ def check(id, level, description, feature=None):
         :data:`~watcher_conformance.contract.SHOULD`.
     :param description: the requirement, with the level's RFC 2119 keyword.
     :param feature: the optional feature the check needs, if any.
+    :param covers: ids of the obligations the check judges
+        (:mod:`watcher_conformance.obligations`).
     """
     try:
         canonical = str(uuid.UUID(id))
@@ -77,10 +82,18 @@ def check(id, level, description, feature=None):
         raise CatalogueError('check %s needs unknown feature %r'
                              % (id, feature))
 
+    if isinstance(covers, str):
+        covers = (covers,)
+    unknown = sorted(set(covers) - set(obligations.collect()))
+    if unknown:
+        raise CatalogueError('check %s covers unknown obligation%s %s'
+                             % (id, 's' if len(unknown) > 1 else '',
+                                ', '.join(unknown)))
+
     def decorator(fn):
         fn = testtools.testcase.attr('id-' + id, level.lower())(fn)
         fn.conformance = Check(id, level, ' '.join(description.split()),
-                               feature)
+                               feature, covers=tuple(covers))
         return fn
     return decorator
 

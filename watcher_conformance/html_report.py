@@ -154,12 +154,22 @@ def _failure(test, check):
         '<dl class="facts"><dt>Check id</dt><dd><code>%s</code></dd>'
         '<dt>Test</dt><dd><code>%s</code></dd>'
         '<dt>Reason</dt><dd class="reason">%s</dd></dl>'
-        '<pre class="message">%s</pre></article>' % (
+        '<pre class="message">%s</pre>%s</article>' % (
             _e(level.lower()), _e('id-%s' % test.get('idempotent_id')),
             _e(level), _e(level), _e(test.get('area')),
             _e(catalogue.area_and_name(test['test_id'])[1]),
             _e(description), _e(test.get('idempotent_id') or 'none'),
-            _e(test['test_id']), _e(test.get('reason')), _e(message)))
+            _e(test['test_id']), _e(test.get('reason')), _e(message),
+            _stacks(test.get('stacks'))))
+
+
+def _stacks(text):
+    """A hang's stacks (every thread and green thread), folded."""
+    if not text:
+        return ''
+    return ('<details class="stacks"><summary>Every thread\'s stack when '
+            'the bound passed</summary><pre class="message">%s</pre>'
+            '</details>' % _e(text))
 
 
 def _listing(tests, checks, title, element_id, with_reason):

@@ -22,11 +22,13 @@ with the catalogue by idempotent id. Its shape::
      "summary": {"<area>": {"MUST": {"passed", "failed", "skipped"},
                             "SHOULD": {...}}},
      "tests": [{"test_id", "idempotent_id", "area", "level", "feature",
-                "status", "reason", "message", "duration"}]}
+                "status", "reason", "message", "stacks", "duration"}]}
 
 ``reason`` is one line (the skip reason, or the exception line);
 ``message`` is a failure's whole exception message (an assertion's
-explanation often spans lines). ``status`` is ``passed``, ``failed`` or
+explanation often spans lines); ``stacks``, for a check that did not
+finish within its bound, every thread's and green thread's stack at that
+moment. ``status`` is ``passed``, ``failed`` or
 ``skipped``; a test outside the
 catalogue that failed (a module that did not import) is reported with area
 ``unknown`` and level MUST, so it can never pass silently.
@@ -62,6 +64,12 @@ def _message(details, limit=60):
     frames = [i for i, line in enumerate(lines)
               if line.startswith('  File ') or line.startswith('    ')]
     return '\n'.join(lines[frames[-1] + 1 if frames else 0:][:limit])
+
+
+def _stacks(details):
+    """Every thread's stack when a hang was detected, or ''."""
+    content = details.get('stacks')
+    return content.as_text() if content is not None else ''
 
 
 def reason(details):
@@ -125,6 +133,8 @@ def build(results, implementation, spec, mode, checks, suite_version=''):
             'reason': '' if outcome == 'passed' else reason(
                 result.get('details', {})),
             'message': _message(result.get('details', {}))
+            if outcome == 'failed' else '',
+            'stacks': _stacks(result.get('details', {}))
             if outcome == 'failed' else '',
             'duration': duration(result)})
     failed_must = any(t['status'] == 'failed' and t['level'] == contract.MUST

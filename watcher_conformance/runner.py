@@ -32,12 +32,14 @@ def load(ids=None, area=None, package=catalogue.SUITE_PACKAGE):
             and (area is None or meta.area == area)]
 
 
-def run(spec, ids=None, area=None, **options):
+def run(spec, ids=None, area=None, stop_on_failure=False, **options):
     """Run checks against implementation *spec*.
 
     :param spec: entry-point name or ``package.module:attribute``.
     :param ids: idempotent ids to run (default: all).
     :param area: only this area.
+    :param stop_on_failure: stop after the first failed check (a mutation
+        tool only needs to know that one check failed).
     :param options: ``[watcher_conformance]`` overrides (``wait_timeout``…).
     :returns: per-test result dicts, as
         :func:`watcher_conformance.report.results_from_subunit` gives them.
@@ -51,6 +53,9 @@ def run(spec, ids=None, area=None, **options):
         try:
             for test in tests:
                 test.run(result)
+                if stop_on_failure and any(
+                        report.status(r) == 'failed' for r in results):
+                    break
         finally:
             result.stopTestRun()
     return results

@@ -101,6 +101,10 @@ def _latest_first(self, name, external=False, lock_path=None, fair=False):
     return primitives.Primitives.lock(self, name, external, lock_path)
 
 
+def _fair_ignored(self, name, external=False, lock_path=None, fair=False):
+    return primitives.Primitives.lock(self, name, external, lock_path)
+
+
 NO_LOCK = _primitives('no-lock', lock=_no_lock)
 PLAIN_LOCKUTILS = _primitives('plain-lockutils', lock=_plain_lockutils)
 EXTERNAL_WITHOUT_PATH_IS_LOCAL = _primitives(
@@ -108,9 +112,30 @@ EXTERNAL_WITHOUT_PATH_IS_LOCAL = _primitives(
 EXTERNAL_IS_LOCAL = _primitives('external-is-local', lock=_never_external)
 FAIR_IS_LATEST_FIRST = _primitives('fair-is-latest-first',
                                    lock=_latest_first)
+FAIR_IGNORED = _primitives('fair-ignored', lock=_fair_ignored)
 OFFLOAD_CALLS_DIRECTLY = _primitives(
     'offload-calls-directly',
     offload=staticmethod(lambda fn, *args, **kwargs: fn(*args, **kwargs)))
+
+
+def _offload_in_the_background(fn, *args, **kwargs):
+    # Fire and forget: the call runs, its result and error are lost.
+    primitives.Primitives.offload(threading.Thread(
+        target=fn, args=args, kwargs=kwargs, daemon=True).start)
+
+
+def _offload_wrapping_errors(fn, *args, **kwargs):
+    try:
+        return primitives.Primitives.offload(fn, *args, **kwargs)
+    except Exception as exc:
+        raise RuntimeError('offloaded call failed: %s' % exc) from exc
+
+
+OFFLOAD_DROPS_RESULT = _primitives(
+    'offload-drops-result',
+    offload=staticmethod(_offload_in_the_background))
+OFFLOAD_WRAPS_ERRORS = _primitives(
+    'offload-wraps-errors', offload=staticmethod(_offload_wrapping_errors))
 
 # -- yielding ----------------------------------------------------------------
 
@@ -225,8 +250,17 @@ CASES = [
           'test_external_lock_excludes_other_processes'),
     _case('FAIR_IS_LATEST_FIRST', 'a "fair" lock serves the latest waiter',
           'test_fair_lock_keeps_arrival_order'),
+    # A green lock is FIFO already (eventlet's semaphore queues a
+    # re-acquiring releaser behind its waiters): only native threads barge.
+    _case('FAIR_IGNORED', 'fair=True is ignored: a plain lock lets its '
+          'releaser barge', 'test_fair_lock_keeps_arrival_order',
+          modes=('threading',)),
     _case('OFFLOAD_CALLS_DIRECTLY', 'offload() calls in the green thread',
           'test_offloaded_blocking_call_does_not_stall', modes=GREEN),
+    _case('OFFLOAD_DROPS_RESULT', 'offload() runs the call in the '
+          'background and returns None', 'test_offload_returns_the_result'),
+    _case('OFFLOAD_WRAPS_ERRORS', "offload() wraps the call's exception in "
+          'its own', 'test_offload_raises_the_original_exception'),
     _case('POOL_NEVER_YIELDS', 'the callback loop never yields',
           'test_callback_loop_yields', modes=GREEN),
     _case('BUILDER_NEVER_YIELDS', 'the record loop never yields',

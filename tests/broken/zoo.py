@@ -32,11 +32,32 @@ ZOOS = {
     'conductor': conductors.CASES,
 }
 
+#: Independent implementations (tests/independent/): written from the
+#: documentation alone, different from the reference in design, each with
+#: the areas whose checks apply to it.
+INDEPENDENT = [
+    ('tests.independent.threadpool:IMPLEMENTATION', 'threadpool'),
+    ('tests.independent.threadpool:IMPLEMENTATION', 'threading_model'),
+    ('tests.independent.compute:IMPLEMENTATION', 'model_builder'),
+    ('tests.independent.compute:IMPLEMENTATION', 'threading_model'),
+    ('tests.independent.engine:IMPLEMENTATION', 'workflow'),
+    ('tests.independent.engine:REVERT_IMPLEMENTATION', 'workflow'),
+    ('tests.independent.primitives:IMPLEMENTATION', 'threading_model'),
+    ('tests.independent.conductor:IMPLEMENTATION', 'conductor'),
+]
+
+#: (implementation, area) -> the only modes in which a check of the area
+#: applies to it (the threadpool's yielding check exists under eventlet).
+ONLY_IN = {
+    ('tests.independent.threadpool:IMPLEMENTATION', 'threading_model'):
+        ('eventlet',),
+}
+
 #: (implementation, area) that must pass every check of the area that
 #: applies to it.
 CORRECT = [('reference', area) for area in ZOOS] + [
     ('tests.broken.builders:MARKING_REFERENCE', 'model_builder'),
-    ('tests.broken.engines:CONTINUING_REFERENCE', 'workflow')]
+    ('tests.broken.engines:CONTINUING_REFERENCE', 'workflow')] + INDEPENDENT
 
 
 def defects():

@@ -15,7 +15,9 @@
 ``python -m watcher_conformance.tools.catalogue_doc`` (from the repository
 root) writes ``doc/source/catalogue.rst`` from the checks' own metadata
 (:func:`watcher_conformance.catalogue.collect`): every check, grouped by
-area and test module, with its id, level, feature, description and test.
+area and test module, with its id, level, feature, description and test,
+and each area's obligations (:mod:`watcher_conformance.obligations`) with
+the checks that cover them.
 ``--check`` writes nothing and exits 1 when the file is stale; our tests do
 the same comparison. Exit status 2, with one line on stderr, on bad input.
 
@@ -32,6 +34,7 @@ import sys
 
 from watcher_conformance import catalogue
 from watcher_conformance import contract
+from watcher_conformance import obligations
 
 DEFAULT_OUTPUT = os.path.join('doc', 'source', 'catalogue.rst')
 COMMAND = 'python -m watcher_conformance.tools.catalogue_doc'
@@ -73,15 +76,47 @@ def _test_name(check):
     return '.'.join(check.test.rsplit('.', 2)[-2:])
 
 
+def _covers(check):
+    if not check.covers:
+        return ''
+    return ' · covers %s' % ', '.join('``%s``' % i for i in check.covers)
+
+
 def _levels(checks):
     counts = collections.Counter(c.level for c in checks)
     return ', '.join('%d %s' % (counts[level], level)
                      for level in contract.LEVELS)
 
 
-def render(checks):
+def _obligations(area, checks, known):
+    """The area's obligations, each with the checks that cover it."""
+    mine = [o for o in known.values() if o.area == area]
+    if not mine:
+        return []
+    lines = _title('Obligations', '-') + [
+        'What the contract promises in this area, one promise each, and the',
+        'checks that judge it (``watcher_conformance.obligations.%s``).'
+        % area, '']
+    for o in mine:
+        covering = [_test_name(c) for c in checks if o.id in c.covers]
+        conditions = [('feature ``%s``' % o.feature) if o.feature else '',
+                      ('policy ``%s``' % o.policy) if o.policy else '']
+        lines += ['``%s``' % o.id, '   %s' % escape(o.text), '']
+        if o.source:
+            lines += ['   *Why:* %s' % escape(o.source), '']
+        lines += ['   %s%s' % (
+            'checks: %s' % ', '.join('``%s``' % n for n in covering)
+            if covering else '**no check yet**',
+            ''.join(' · %s' % c for c in conditions if c)), '']
+    return lines
+
+
+def render(checks, known=None):
     """The page for *checks* (:class:`~watcher_conformance.catalogue.Check`
-    objects, in catalogue order), as one string."""
+    objects, in catalogue order) and the obligations *known* (default:
+    :func:`watcher_conformance.obligations.collect`), as one string."""
+    if known is None:
+        known = obligations.collect()
     by_area = collections.OrderedDict()
     for c in checks:
         by_area.setdefault(c.area, []).append(c)
@@ -130,6 +165,7 @@ def render(checks):
         lines += ['%s in ``%s.%s``: %s.' % (
             _plural(len(area_checks), 'check'), catalogue.SUITE_PACKAGE,
             area, _levels(area_checks)), '']
+        lines += _obligations(area, area_checks, known)
         module = None
         for c in area_checks:
             if _module(c) != module:
@@ -139,9 +175,10 @@ def render(checks):
                 '``%s``' % _test_name(c),
                 '   %s' % escape(c.description),
                 '',
-                '   **%s** · id ``%s`` · feature %s' % (
+                '   **%s** · id ``%s`` · feature %s%s' % (
                     c.level, c.id,
-                    '``%s``' % c.feature if c.feature else 'none'),
+                    '``%s``' % c.feature if c.feature else 'none',
+                    _covers(c)),
                 '',
             ]
     return '\n'.join(lines).rstrip('\n') + '\n'

@@ -30,6 +30,47 @@ def _blocking_call():
     return 'done'
 
 
+class _Refused(Exception):
+    """What the offloaded call raises: the caller must get this object."""
+
+
+def _echo(*args):
+    return args
+
+
+def _refuse(error):
+    raise error
+
+
+class OffloadResultTest(base.ThreadingModelTestCase):
+
+    piece_name = 'primitives'
+
+    @catalogue.check('84b0473f-6b28-4530-a93d-399f15e85fa0', MUST, """
+        offload(fn, *args) MUST call fn with exactly those arguments and
+        return what it returns, in every mode.""")
+    def test_offload_returns_the_result(self):
+        with self.bounded('offload()'):
+            self.assertEqual((1, 'two', None),
+                             self.piece.offload(_echo, 1, 'two', None))
+
+    @catalogue.check('7e2bcc43-bb7c-4c92-ad82-709f58390351', MUST, """
+        offload(fn, *args) MUST raise in its caller the very exception fn
+        raised, and offloading MUST still work afterwards.""")
+    def test_offload_raises_the_original_exception(self):
+        error = _Refused('refused on purpose')
+        with self.bounded('offload()'):
+            try:
+                self.piece.offload(_refuse, error)
+            except _Refused as exc:
+                raised = exc
+            else:
+                raised = None
+            self.assertIs(error, raised, 'offload() did not raise the '
+                          'exception fn raised')
+            self.assertEqual((3,), self.piece.offload(_echo, 3))
+
+
 class OffloadTest(base.EventletOnly, base.ThreadingModelTestCase):
 
     piece_name = 'primitives'

@@ -148,15 +148,20 @@ class LockTest(base.ThreadingModelTestCase):
         self.assertEqual(PROCESSES, self.processes(no_lock=False))
 
     @catalogue.check('8e1b31e7-16ee-444f-a0ba-08cc01fedbdc', MUST, """
-        A fair lock MUST be granted in the order it was asked for.""",
+        A fair lock MUST be granted in the order it was asked for, also
+        when its holder asks again the moment it releases it.""",
                      feature='primitives.fair_locks')
     def test_fair_lock_keeps_arrival_order(self):
+        # The holder's second request comes after the four waiters': a
+        # plain lock lets the releasing thread barge ahead of them.
         order = probes.Recorder()
         release = probes.Gate(self.conf.wait_timeout)
 
         def holder():
             with self.piece.lock(self.name, fair=True):
                 release.wait()
+            with self.piece.lock(self.name, fair=True):
+                order.add('holder again')
 
         def waiter(number):
             with self.piece.lock(self.name, fair=True):
@@ -173,4 +178,5 @@ class LockTest(base.ThreadingModelTestCase):
         self.finish(held, 'the holder')
         for outcome in waiters:
             self.finish(outcome, 'a waiter')
-        self.assertEqual([0, 1, 2, 3], order.items)
+        self.assertEqual([0, 1, 2, 3, 'holder again'], order.items,
+                         'the order in which the fair lock was granted')

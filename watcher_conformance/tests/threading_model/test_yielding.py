@@ -15,6 +15,7 @@ progress, as greenthread.sleep(0) in long code paths does."""
 
 from watcher_conformance import catalogue
 from watcher_conformance.contract import MUST
+from watcher_conformance import datamodel
 from watcher_conformance.fixtures import nova as nova_fixture
 from watcher_conformance.nova import cloud
 from watcher_conformance.tests.threading_model import base
@@ -66,8 +67,10 @@ class BuilderYieldTest(base.EventletOnly, base.ThreadingModelTestCase):
             BIG_NODE, count_reads=True)).simulator
         with self.ticking(lambda: sim.records_read) as ticker:
             with self.bounded('build()'):
-                self.piece.build(sim.nova, sim.placement, timeout=self.conf
-                                 .wait_timeout)
+                # build(nova, placement, scope, timeout): every argument,
+                # as the contract's signature gives them.
+                self.piece.build(sim.nova, sim.placement, datamodel.Scope(),
+                                 self.conf.wait_timeout)
         self.assertGreaterEqual(sim.records_read, 20000,
                                 'the builder did not read every server')
         self.assertLessEqual(ticker.longest_stride, base.LONGEST_STRIDE,

@@ -13,6 +13,7 @@
 """What every workflow engine check builds on."""
 
 import logging
+import time
 
 import fixtures
 
@@ -88,6 +89,18 @@ class WorkflowTestCase(base.ConformanceTestCase):
             uuid, method, self.conf.wait_timeout),
             '%s of action %s did not start within %.1f s'
             % (method, uuid, self.conf.wait_timeout))
+
+    def wait_stored(self, plan, uuid, state):
+        """Wait (bounded) until the store says action *uuid* is *state*:
+        from then on the engine knows it."""
+        deadline = time.monotonic() + self.conf.wait_timeout
+        while self.states(plan).get(uuid) != state:
+            self.assertLess(time.monotonic(), deadline,
+                            'the store did not say %s is %s within %.1f s '
+                            '(it says %s)' % (uuid, state,
+                                              self.conf.wait_timeout,
+                                              self.states(plan).get(uuid)))
+            probes.settle(0.01)  # polling the store, not synchronising
 
     def settle(self):
         probes.settle(self.conf.quiescence_window)

@@ -54,16 +54,17 @@ class RevertPolicyTest(base.WorkflowTestCase):
         what completed in the independent branches, and no action MUST
         start once the failure is known.""")
     def test_failure_reverts_independent_branches(self):
-        # Branch 0 waits until b1-1 runs, then fails; once b0-0 is being
-        # reverted the engine knows of the failure: only then may b1-1
-        # finish.
+        # Branch 0 waits until b1-1 runs, then fails; once the store says
+        # b0-1 FAILED the engine knows of the failure: only then may b1-1
+        # finish. (Whether reverts begin while b1-1 still runs is the
+        # engine's choice: taskflow waits for running actions first.)
         plan = plans.branches(
             2, 3, {'b0-0': 'block', 'b0-1': 'fail', 'b1-1': 'block'},
             {'b0-0': {'gate': 'fail now'}, 'b1-1': {'gate': 'g'}})
         outcome = self.start(plan)
         self.wait_started(plan, 'b1-1')
         self.gates['fail now'].open()
-        self.wait_started(plan, 'b0-0', 'revert')
+        self.wait_stored(plan, 'b0-1', W.FAILED)
         self.gates['g'].open()
         self.finish(outcome, 'execute()')
         self.assertFalse(self.ran(plan, 'b1-2'),
