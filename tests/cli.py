@@ -33,10 +33,12 @@ class CommandTestCase(base.TestCase):
         self.cwd = os.getcwd()  # tests.broken must be importable from here
         self.reports = self.useFixture(fixtures.TempDir()).path
 
-    def command(self, *args):
+    def command(self, *args, extra_env=None):
+        """Run ``watcher-conformance ARGS``, with *extra_env* variables."""
         env = dict(os.environ, OS_WATCHER_CONFORMANCE__WAIT_TIMEOUT='1.0')
         env.pop('PYTHON', None)
         env.pop('OS_WATCHER_CONFORMANCE__MODE', None)
+        env.update(extra_env or {})
         return subprocess.run(
             [sys.executable, '-m', 'watcher_conformance.cmd.main'] +
             list(args), cwd=self.cwd, env=env, stdout=subprocess.PIPE,

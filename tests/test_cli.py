@@ -132,4 +132,4 @@ class CommandTest(cli.CommandTestCase):
         checks = json.loads(result.stdout)
         self.assertGreaterEqual(len(checks), 25)
         self.assertEqual({'id', 'level', 'description', 'feature', 'area',
-                          'test'}, set(checks[0]))
+                          'test', 'covers'}, set(checks[0]))

@@ -13,10 +13,18 @@
 """The run survives hostile implementations and says the truth about them
 (tests/hostile/), in the mode of this test run."""
 
+import json
 import os
+import signal
+import subprocess
+import sys
+import uuid
 
 from tests import cli
 from tests import html_page
+
+#: How many checks of the threadpool area a --filter test_submit run lists.
+SUBMIT_CHECKS = 5
 
 
 class HangTest(cli.CommandTestCase):
@@ -38,3 +46,94 @@ class HangTest(cli.CommandTestCase):
             cls='reason').text)
         self.assertIn('_submit_hangs_swallowing', page.one(
             'details', cls='stacks').text)
+
+
+class WorkerDeathTest(cli.CommandTestCase):
+
+    def run_dying(self, implementation):
+        report = os.path.join(self.reports, 'r.json')
+        result = self.command('run', '--implementation', implementation,
+                              '--mode', self.mode, '--area', 'threadpool',
+                              '--filter', 'test_submit', '--report', report)
+        with open(report) as f:
+            return result, json.load(f)
+
+    def assert_every_check_accounted(self, result, report, how):
+        self.assertEqual(1, result.returncode, result.stdout[-2000:])
+        self.assertEqual('fail', report['verdict'])
+        self.assertEqual(SUBMIT_CHECKS, len(report['tests']),
+                         'a check vanished from the report')
+        for test in report['tests']:
+            self.assertEqual('failed', test['status'])
+            self.assertIn('the worker running this check died (%s' % how,
+                          test['reason'])
+
+    def test_exit_of_the_worker_fails_the_check_with_its_status(self):
+        result, report = self.run_dying(
+            'tests.hostile.implementations:DIES_IN_SUBMIT')
+        self.assert_every_check_accounted(result, report, 'exit status 3')
+
+    def test_signal_to_the_worker_fails_the_check_with_its_name(self):
+        result, report = self.run_dying(
+            'tests.hostile.implementations:KILLED_IN_SUBMIT')
+        self.assert_every_check_accounted(result, report,
+                                          'killed by SIGKILL')
+
+
+def _processes_with(marker):
+    """Pids of the processes whose environment holds *marker*."""
+    found = []
+    for pid in os.listdir('/proc'):
+        try:
+            with open('/proc/%s/environ' % pid, 'rb') as f:
+                if marker.encode() in f.read():
+                    found.append(int(pid))
+        except OSError:
+            continue
+    return found
+
+
+class InterruptionTest(cli.CommandTestCase):
+
+    def interrupt(self, signum):
+        # Every process the run starts inherits the marker: none may be
+        # left once the command has exited.
+        marker = 'WATCHER_CONFORMANCE_TEST_RUN=%s' % uuid.uuid4()
+        name, value = marker.split('=')
+        env = dict(os.environ, OS_WATCHER_CONFORMANCE__WAIT_TIMEOUT='1.0',
+                   **{name: value})
+        env.pop('PYTHON', None)
+        env.pop('OS_WATCHER_CONFORMANCE__MODE', None)
+        report = os.path.join(self.reports, 'r.json')
+        proc = subprocess.Popen(
+            [sys.executable, '-m', 'watcher_conformance.cmd.main', 'run',
+             '--implementation', 'tests.hostile.implementations:SLOW_SUBMIT',
+             '--mode', self.mode, '--area', 'threadpool', '--report',
+             report], cwd=self.cwd, env=env, stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE, text=True)
+        self.addCleanup(proc.kill)
+        lines = []
+        for line in proc.stdout:  # the first finished check, then stop
+            lines.append(line)
+            if line.startswith('['):
+                break
+        proc.send_signal(signum)
+        out, err = proc.communicate(timeout=60)
+        self.assertEqual(128 + signum, proc.returncode, ''.join(lines) + out
+                         + err)
+        self.assertIn('interrupted (%s)' % signal.Signals(signum).name, out)
+        self.assertEqual([], _processes_with(marker),
+                         'processes the run started outlived it')
+        with open(report) as f:
+            data = json.load(f)
+        self.assertEqual('interrupted', data['verdict'])
+        self.assertGreaterEqual(len(data['tests']), 1)
+        with open(os.path.join(self.reports, 'r.html')) as f:
+            page = html_page.Page(f.read())
+        self.assertEqual('INTERRUPTED', page.one(id='verdict').text)
+
+    def test_sigterm_ends_every_process_and_keeps_what_finished(self):
+        self.interrupt(signal.SIGTERM)
+
+    def test_sigint_ends_every_process_and_keeps_what_finished(self):
+        self.interrupt(signal.SIGINT)

@@ -82,7 +82,27 @@ class ReportTest(base.TestCase):
         self.assertEqual('unknown', data['tests'][0]['area'])
 
     def test_no_test_is_not_a_pass(self):
-        self.assertEqual('fail', self.build()['verdict'])
+        self.assertEqual('untested', self.build()['verdict'])
+
+    def test_every_check_skipped_is_not_a_pass(self):
+        data = self.build((_id(MUST_ID), 'skip', 'not claimed'))
+        self.assertEqual('untested', data['verdict'])
+        self.assertIn('NOT TESTED (every check skipped',
+                      report.format_summary(data))
+
+    def test_undeclared_mode_is_not_a_pass(self):
+        results = report.results_from_subunit(_stream(
+            (_id(MUST_ID), 'skip', 'mode not supported')))
+        data = report.build(results, implementation.IMPLEMENTATION,
+                            'reference', 'asyncio-someday', CHECKS)
+        self.assertEqual('untested', data['verdict'])
+        self.assertIn('does not declare mode asyncio-someday',
+                      report.format_summary(data))
+
+    def test_a_failed_must_check_is_a_fail_even_when_others_skip(self):
+        data = self.build((_id(MUST_ID), 'fail', 'no'),
+                          (_id(SHOULD_ID), 'skip', 'not claimed'))
+        self.assertEqual('fail', data['verdict'])
 
     def test_reason_is_the_exception_line(self):
         details = {'traceback': testtools.content.text_content(

@@ -31,6 +31,7 @@ on stderr.
 
 import os
 import runpy
+import signal
 import sys
 import threading
 
@@ -77,8 +78,15 @@ def finish(code, grace=None):
     sys.exit(code)
 
 
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt('signal %d' % signum)
+
+
 def main(argv=None):
     argv = list(sys.argv[1:] if argv is None else argv)
+    # SIGTERM (the run being stopped) interrupts like Ctrl-C, so that the
+    # running check's cleanups still remove what it created.
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
         modes.enter()
     except modes.ModeError as exc:

@@ -27,8 +27,11 @@ implementation under test (upstream Watcher, say) owns the global
 ``cfg.CONF`` and the suite must not disturb it.
 """
 
+import configparser
 import contextlib
+import math
 import os
+import re
 
 from oslo_config import cfg
 
@@ -104,6 +107,73 @@ def get():
              use_env=True)
         _conf = conf
     return _conf.watcher_conformance
+
+
+class ConfigError(Exception):
+    """The configuration cannot be used: one line saying which value."""
+
+
+def _one_line(exc):
+    # oslo.config names where a value came from as a LocationInfo repr:
+    # the detail (a file, an environment variable) is what people set.
+    text = re.sub(r"LocationInfo\(location=<[^>]*>, detail='([^']*)'\)",
+                  r'\1', str(exc))
+    return ' '.join(text.split())
+
+
+def unknown_options(path):
+    """Names in the ``[watcher_conformance]`` section of the file at *path*
+    that are no option (typos, options of another version)."""
+    parser = configparser.RawConfigParser()
+    try:
+        parser.read(path)
+    except configparser.Error:
+        return []  # oslo.config reports the file itself
+    if not parser.has_section(GROUP.name):
+        return []
+    known = {opt.dest for opt in OPTS}
+    return sorted(set(parser.options(GROUP.name)) - known)
+
+
+def validate():
+    """Read every option once, so that a bad value is found before anything
+    runs.
+
+    :returns: warnings (unknown options), one line each.
+    :raises ConfigError: naming the value that cannot be used.
+    """
+    global _conf
+    try:
+        group = get()
+        values = {opt.dest: getattr(group, opt.dest) for opt in OPTS}
+    except (cfg.Error, ValueError) as exc:
+        _conf = None
+        raise ConfigError(_one_line(exc)) from None
+    for name in ('test_timeout', 'wait_timeout', 'quiescence_window'):
+        if not math.isfinite(values[name]):
+            raise ConfigError('option %s must be a finite number of '
+                              'seconds, not %s' % (name, values[name]))
+    if values['database_url']:
+        _check_database(values['database_url'])
+    path = os.environ.get(CONFIG_FILE_ENV)
+    return ['config file %s: unknown option [%s] %s (ignored)'
+            % (path, GROUP.name, name)
+            for name in (unknown_options(path) if path else [])]
+
+
+def _check_database(url):
+    import sqlalchemy
+    try:
+        engine = sqlalchemy.create_engine(url)
+        try:
+            with engine.connect():
+                pass
+        finally:
+            engine.dispose()
+    except Exception as exc:
+        raise ConfigError('option database_url %r cannot be opened: %s: %s'
+                          % (url, type(exc).__name__,
+                             ' '.join(str(exc).split())[:300])) from None
 
 
 @contextlib.contextmanager

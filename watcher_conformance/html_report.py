@@ -27,8 +27,10 @@ import json
 
 from watcher_conformance import catalogue
 from watcher_conformance import contract
+from watcher_conformance import files
+from watcher_conformance import report
 
-VERDICTS = {'pass': 'CONFORMANT', 'fail': 'NOT CONFORMANT'}
+VERDICTS = report.VERDICTS
 _REQUIRED = ('implementation', 'mode', 'verdict', 'summary', 'tests')
 
 _CSS = """
@@ -37,6 +39,7 @@ body { font: 15px/1.45 system-ui, sans-serif; color: #1d2329;
 .verdict { color: #fff; padding: 1em 1.5em; margin: 0 -1.5em 1.5em; }
 .verdict.pass { background: #1b7a3d; }
 .verdict.fail { background: #b3261e; }
+.verdict.untested, .verdict.interrupted { background: #8a5a00; }
 .verdict h1 { font-size: 2.4em; margin: 0; letter-spacing: .02em; }
 .verdict p { margin: .3em 0 0; font-size: 1.1em; }
 h2 { border-bottom: 1px solid #d0d7de; padding-bottom: .2em;
@@ -188,10 +191,20 @@ def _listing(tests, checks, title, element_id, with_reason):
                                     'Description', rows))
 
 
+_CONFORMS = {'pass': 'conforms', 'fail': 'does not conform',
+             'untested': 'was not judged', 'interrupted': 'was being checked'}
+
+
 def _headline(data, failed):
     must = sum(1 for t in failed if t.get('level') == contract.MUST)
     if not data['tests']:
         return 'No test ran.'
+    if data['verdict'] == 'interrupted':
+        return ('The run was stopped: this page holds the %d checks that '
+                'finished.' % len(data['tests']))
+    if data['verdict'] == 'untested':
+        return ('No check judged it: every check skipped (see the reasons '
+                'below).')
     if must:
         return '%d MUST check%s failed.' % (must, '' if must == 1 else 's')
     if failed:
@@ -214,7 +227,7 @@ def render(data, checks=(), links=()):
                                    t['test_id']))
     skipped = [t for t in tests if t.get('status') == 'skipped']
     passed = [t for t in tests if t.get('status') == 'passed']
-    verdict = 'pass' if data['verdict'] == 'pass' else 'fail'
+    verdict = data['verdict'] if data['verdict'] in VERDICTS else 'fail'
     impl = data['implementation']
     title = '%s %s, mode %s: %s' % (impl.get('name'), impl.get('version'),
                                     data['mode'], VERDICTS[verdict])
@@ -232,7 +245,7 @@ def render(data, checks=(), links=()):
             verdict, VERDICTS[verdict]),
         '<p id="headline">%s %s %s in %s mode. %s</p></header>' % (
             _e(impl.get('name')), _e(impl.get('version')),
-            'conforms' if verdict == 'pass' else 'does not conform',
+            _CONFORMS[verdict],
             _e(data['mode']), _e(_headline(data, failed))),
         '<section><h2>What was checked</h2>%s</section>' % _facts(data),
         '<section><h2>Summary</h2>%s</section>' % _summary(data),
@@ -250,5 +263,4 @@ def render(data, checks=(), links=()):
 
 def write(data, path, checks=(), links=()):
     """Render *data* to the file at *path*."""
-    with open(path, 'w', encoding='utf-8') as f:
-        f.write(render(data, checks, links))
+    files.write_atomically(path, render(data, checks, links))

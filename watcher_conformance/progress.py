@@ -38,9 +38,9 @@ _LABEL = {'passed': 'ok', 'failed': 'FAIL', 'skipped': 'skip'}
 class _Tee:
     """A readable stream that keeps a copy of everything read from it."""
 
-    def __init__(self, source):
+    def __init__(self, source, copy=None):
         self.source = source
-        self.copy = io.BytesIO()
+        self.copy = io.BytesIO() if copy is None else copy
 
     def read(self, size=-1):
         data = self.source.read(size)
@@ -105,10 +105,14 @@ class _Chatter(testtools.StreamResult):
             self.text.write(file_bytes)
 
 
-def follow(stream, out, total=None):
+def follow(stream, out, total=None, keep=None):
     """Show the results of the subunit v2 *stream* on *out* as they come;
-    return every byte read (the whole stream, non-test output included)."""
-    tee = _Tee(stream)
+    return every byte read (the whole stream, non-test output included).
+
+    :param keep: a binary file that gets every byte as it is read, so that
+        an interrupted run keeps what it had read.
+    """
+    tee = _Tee(stream, keep)
     display = Display(out, total)
     chatter = _Chatter()
     sink = testtools.CopyStreamResult(

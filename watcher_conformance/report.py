@@ -18,11 +18,16 @@ with the catalogue by idempotent id. Its shape::
     {"implementation": {"name", "version", "spec", "description", "modes",
                         "features", "policies"},
      "mode": "threading", "suite_version": "...", "date": "...",
-     "verdict": "pass" | "fail",      # fail iff a MUST check failed
+     "verdict": "pass" | "fail" | "untested" | "interrupted",
      "summary": {"<area>": {"MUST": {"passed", "failed", "skipped"},
                             "SHOULD": {...}}},
      "tests": [{"test_id", "idempotent_id", "area", "level", "feature",
                 "status", "reason", "message", "stacks", "duration"}]}
+
+The verdict is ``fail`` if and only if a MUST check failed; otherwise
+``untested`` when nothing was judged (every check skipped, or a mode the
+implementation does not declare), ``interrupted`` when the run was stopped
+(the report then holds what finished), else ``pass``.
 
 ``reason`` is one line (the skip reason, or the exception line);
 ``message`` is a failure's whole exception message (an assertion's
@@ -43,6 +48,15 @@ import testtools
 
 from watcher_conformance import catalogue
 from watcher_conformance import contract
+from watcher_conformance import files
+
+#: Verdicts, and what the summary and the page call them. ``untested``: no
+#: check could judge the implementation (every check skipped, or the mode
+#: is not one it declares); ``interrupted``: the run was stopped, and the
+#: report holds only what finished.
+PASS, FAIL, UNTESTED, INTERRUPTED = 'pass', 'fail', 'untested', 'interrupted'
+VERDICTS = {PASS: 'CONFORMANT', FAIL: 'NOT CONFORMANT',
+            UNTESTED: 'NOT TESTED', INTERRUPTED: 'INTERRUPTED'}
 
 _STATUS = {'success': 'passed', 'xfail': 'passed', 'skip': 'skipped',
            'fail': 'failed', 'uxsuccess': 'failed'}
@@ -102,7 +116,17 @@ def results_from_subunit(stream):
         case.run(sink)
     finally:
         sink.stopTestRun()
-    return [r for r in results if r['status'] not in (None, 'exists')]
+    # One result per test: a test a worker began but never ended is
+    # 'inprogress'; a later event of the same test (a synthetic failure,
+    # see watcher_conformance.cmd.suite_run) supersedes it.
+    final = {}
+    for r in results:
+        if r['status'] in (None, 'exists'):
+            continue
+        if r['status'] == 'inprogress' and r['id'] in final:
+            continue
+        final[r['id']] = r
+    return list(final.values())
 
 
 def duration(result):
@@ -139,6 +163,13 @@ def build(results, implementation, spec, mode, checks, suite_version=''):
             'duration': duration(result)})
     failed_must = any(t['status'] == 'failed' and t['level'] == contract.MUST
                       for t in tests)
+    judged = any(t['status'] != 'skipped' for t in tests)
+    if failed_must:
+        verdict = FAIL
+    elif not judged or mode not in implementation.modes:
+        verdict = UNTESTED
+    else:
+        verdict = PASS
     return {
         'implementation': {
             'name': implementation.name, 'version': implementation.version,
@@ -150,25 +181,38 @@ def build(results, implementation, spec, mode, checks, suite_version=''):
         'suite_version': suite_version,
         'date': datetime.datetime.now(datetime.timezone.utc).isoformat(
             timespec='seconds'),
-        'verdict': 'fail' if failed_must or not tests else 'pass',
+        'verdict': verdict,
         'summary': summary,
         'tests': tests,
     }
 
 
 def write(report, path):
-    with open(path, 'w') as f:
-        json.dump(report, f, indent=2, sort_keys=True)
-        f.write('\n')
+    """Write *report* as JSON at *path*, whole or not at all."""
+    files.write_atomically(path, json.dumps(report, indent=2,
+                                            sort_keys=True) + '\n')
+
+
+def _why(report):
+    """What a verdict other than pass or fail means for this run."""
+    if report['verdict'] == INTERRUPTED:
+        return ' (stopped: %d checks finished)' % len(report['tests'])
+    if report['verdict'] != UNTESTED:
+        return ''
+    if report['mode'] not in report['implementation']['modes']:
+        return (' (the implementation does not declare mode %s)'
+                % report['mode'])
+    return ' (every check skipped: nothing was judged)'
 
 
 def format_summary(report):
     """A short table for people: per area and level, then the failures."""
     out = io.StringIO()
     impl = report['implementation']
-    out.write('%s %s, mode %s: %s\n' % (
+    out.write('%s %s, mode %s: %s%s\n' % (
         impl['name'], impl['version'], report['mode'],
-        'CONFORMANT' if report['verdict'] == 'pass' else 'NOT CONFORMANT'))
+        VERDICTS.get(report['verdict'], report['verdict']),
+        _why(report)))
     width = max([14] + [len(a) for a in report['summary']])
     out.write('  %-*s %-6s %7s %7s %8s\n' % (
         width, 'area', 'level', 'passed', 'failed', 'skipped'))

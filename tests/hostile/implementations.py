@@ -13,6 +13,8 @@
 """The hostile implementations, each the reference with one piece made
 hostile."""
 
+import os
+import signal
 import threading
 
 from reference import threadpool
@@ -34,3 +36,43 @@ HANGS_IN_SUBMIT = broken.implementation(
     'hangs-in-submit', type('HangingPool',
                             (threadpool.DecisionEngineThreadPool,),
                             {'submit': _submit_hangs_swallowing}))
+
+
+def _submit_exits(self, fn, *args, **kwargs):
+    os._exit(3)  # the worker process dies mid-check, without a word
+
+
+DIES_IN_SUBMIT = broken.implementation(
+    'dies-in-submit', type('DyingPool', (threadpool.DecisionEngineThreadPool,),
+                           {'submit': _submit_exits}))
+
+
+def _submit_kills_itself(self, fn, *args, **kwargs):
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+KILLED_IN_SUBMIT = broken.implementation(
+    'killed-in-submit', type('KilledPool',
+                             (threadpool.DecisionEngineThreadPool,),
+                             {'submit': _submit_kills_itself}))
+
+
+def _submit_sleeps(self, fn, *args, **kwargs):
+    # Slow enough that a run is still going when the test stops it.
+    threading.Event().wait(broken.BOUND)
+    return threadpool.DecisionEngineThreadPool.submit(self, fn, *args,
+                                                      **kwargs)
+
+
+SLOW_SUBMIT = broken.implementation(
+    'slow-submit', type('SlowPool', (threadpool.DecisionEngineThreadPool,),
+                        {'submit': _submit_sleeps}))
+
+
+class _HangingProvider:
+    def __init__(self, settings):
+        threading.Event().wait()  # never returns: preflight must bound it
+
+
+HANGS_IN_FACTORY = broken.replace_piece('hangs-in-factory', 'threadpool',
+                                        _HangingProvider)

@@ -17,7 +17,10 @@ a page (``html``, see :mod:`watcher_conformance.cmd.outputs`).
 Exit status: 0 when every MUST check passed (or, for ``list``, always), 1
 when a MUST check failed, 2 on bad input (an unknown implementation, a
 piece without a required method, a run in which no test ran), with one line
-on standard error saying what was wrong.
+on standard error saying what was wrong, 3 when nothing was judged (every
+check skipped, or a mode the implementation does not declare), 130 or 143
+when interrupted by SIGINT or SIGTERM (the report then holds what
+finished).
 """
 
 import argparse
@@ -44,7 +47,9 @@ def _parser():
     run.add_argument('--mode', default=modes.DEFAULT,
                      choices=sorted(modes.MODES),
                      help='concurrency mode (default: %(default)s)')
-    run.add_argument('--area', help='only the checks of this area')
+    run.add_argument('--area', action='append',
+                     help='only the checks of this area (repeatable: the '
+                          'checks of every area given)')
     run.add_argument('--filter', action='append', default=[],
                      metavar='REGEX', help='only tests whose id matches '
                      '(stestr filter; repeatable)')
@@ -151,6 +156,12 @@ def main(argv=None):
         return _stestr(args)
     except UsageError as exc:
         sys.stderr.write('watcher-conformance: %s\n' % exc)
+        if getattr(exc, 'abandons_threads', False):
+            # A call of the implementation is stuck in a thread: exit
+            # handlers that join threads (futurist's) would wait forever.
+            sys.stderr.flush()
+            sys.stdout.flush()
+            os._exit(2)
         return 2
     except KeyboardInterrupt:
         return 130

@@ -25,6 +25,7 @@ import sys
 
 from watcher_conformance import catalogue
 from watcher_conformance.cmd import UsageError
+from watcher_conformance import files
 from watcher_conformance import html_report
 
 #: Seconds subunit2html may take; a hang must not hold the run forever.
@@ -54,25 +55,41 @@ def _links(page, paths):
 def subunit2html(stream_path, out_path):
     """Render the subunit file with os-testr's subunit2html; None on
     success, else one line saying what went wrong."""
+    # Rendered beside its path, then renamed: never half a page.
+    partial = '%s.%d.partial' % (out_path, os.getpid())
     try:
         done = subprocess.run(
             [sys.executable, '-m', 'os_testr.subunit2html', stream_path,
-             out_path], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+             partial], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
             timeout=SUBUNIT2HTML_TIMEOUT, universal_newlines=True)
+        if done.returncode or not os.path.isfile(partial):
+            lines = done.stdout.strip().splitlines() or ['no output']
+            return 'subunit2html exited %d: %s' % (done.returncode,
+                                                   lines[-1])
+        os.replace(partial, out_path)
     except subprocess.TimeoutExpired:
         return 'subunit2html took more than %d s' % SUBUNIT2HTML_TIMEOUT
-    if done.returncode or not os.path.isfile(out_path):
-        lines = done.stdout.strip().splitlines() or ['no output']
-        return 'subunit2html exited %d: %s' % (done.returncode, lines[-1])
+    finally:
+        if os.path.exists(partial):
+            os.unlink(partial)
     return None
+
+
+def check_writable(path):
+    """Bad input unless the report and the files beside it can be
+    written at *path*."""
+    for target in [path] + list(siblings(path).values()):
+        try:
+            files.check_writable(target)
+        except files.NotWritable as exc:
+            raise UsageError('cannot write the report: %s' % exc) from None
 
 
 def write(data, path, stream, checks):
     """Write the files beside the report at *path*: the page, the subunit
     *stream* and its subunit2html page. Returns their paths."""
     paths = siblings(path)
-    with open(paths['subunit'], 'wb') as f:
-        f.write(stream)
+    files.write_atomically(paths['subunit'], stream)
     problem = subunit2html(paths['subunit'], paths['subunit_html'])
     if problem:
         # The JSON report and the page are the run's result; a missing
