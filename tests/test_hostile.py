@@ -18,7 +18,10 @@ import os
 import signal
 import subprocess
 import sys
+import time
 import uuid
+
+import fixtures
 
 from tests import cli
 from tests import html_page
@@ -46,6 +49,18 @@ class HangTest(cli.CommandTestCase):
             cls='reason').text)
         self.assertIn('_submit_hangs_swallowing', page.one(
             'details', cls='stacks').text)
+
+    def test_hang_in_a_c_call_is_bounded_with_its_reason(self):
+        # Under eventlet the call stops the hub itself: no green timer can
+        # fire, a signal must. 120 s of sleep; the bound is 1 s.
+        start = time.monotonic()
+        result, report = self.run_one(
+            'tests.hostile.implementations:BLOCKS_IN_C', self.mode)
+        self.assertLess(time.monotonic() - start, 60)
+        test, = report['tests']
+        self.assertEqual('failed', test['status'])
+        self.assertIn('did not finish within 1.00 s', test['reason'])
+        self.assertIn('_submit_blocks_in_c', test['stacks'])
 
 
 class WorkerDeathTest(cli.CommandTestCase):
@@ -137,3 +152,32 @@ class InterruptionTest(cli.CommandTestCase):
 
     def test_sigint_ends_every_process_and_keeps_what_finished(self):
         self.interrupt(signal.SIGINT)
+
+
+class FloodTest(cli.CommandTestCase):
+
+    def test_flooded_output_is_cut_and_the_verdict_kept(self):
+        result, report = self.run_one(
+            'tests.hostile.implementations:FLOODS_OUTPUT', self.mode)
+        self.assertEqual(1, result.returncode, result.stdout[-2000:])
+        test, = report['tests']
+        self.assertIn('and the check fails', test['reason'])
+        stream = os.path.join(self.reports, 'r.subunit')
+        self.assertLess(os.path.getsize(stream), 1024 * 1024,
+                        '24 MB of output reached the stream uncut')
+        with open(stream, 'rb') as f:
+            self.assertIn(b'bytes cut by watcher-conformance', f.read())
+
+
+class LeftoversTest(cli.CommandTestCase):
+
+    def test_a_run_leaves_no_temporary_directory(self):
+        # The preflight builds every piece of the reference, the check
+        # builds one: none may leave a directory in $TMPDIR.
+        tmp = self.useFixture(fixtures.TempDir()).path
+        report = os.path.join(self.reports, 'r.json')
+        result = self.command(
+            'run', '--area', 'conductor', '--filter', 'id-f43f5c86',
+            '--report', report, extra_env={'TMPDIR': tmp})
+        self.assertEqual(0, result.returncode, result.stdout[-2000:])
+        self.assertEqual([], os.listdir(tmp))

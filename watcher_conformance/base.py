@@ -19,6 +19,7 @@ import sys
 import fixtures
 import oslotest.base
 import testtools
+import testtools.content
 
 from watcher_conformance import catalogue
 from watcher_conformance import config
@@ -28,6 +29,22 @@ from watcher_conformance.fixtures import implementation
 from watcher_conformance import loader
 from watcher_conformance import modes
 from watcher_conformance import probes
+
+
+#: Bytes kept of one attachment of a test: its head and its tail.
+DETAIL_LIMIT = 64 * 1024
+
+
+def _bounded(content):
+    data = b''.join(content.iter_bytes())
+    if len(data) <= DETAIL_LIMIT:
+        return content
+    half = DETAIL_LIMIT // 2
+    note = ('\n[... %d bytes cut by watcher-conformance: an attachment '
+            'keeps its first and last %d bytes ...]\n'
+            % (len(data) - 2 * half, half)).encode()
+    kept = [data[:half], note, data[-half:]]
+    return testtools.content.Content(content.content_type, lambda: kept)
 
 
 class ConformanceTestCase(testtools.testcase.WithAttributes,
@@ -84,6 +101,16 @@ class ConformanceTestCase(testtools.testcase.WithAttributes,
             raise exc.args[0][1]
         self.provider = fixture.provider
         self.piece = fixture.piece
+
+    def getDetails(self):
+        """The test's attachments (captured output, logs, stacks), each cut
+        to :data:`DETAIL_LIMIT` bytes: an implementation that floods its
+        output must not flood the run's stream and reports. Cut in place:
+        fixtures add their details to this very dict."""
+        details = super().getDetails()
+        for name, content in list(details.items()):
+            details[name] = _bounded(content)
+        return details
 
     def settings(self):
         """The :class:`~watcher_conformance.contract.Settings` the piece is

@@ -40,6 +40,12 @@ def check_writable(path):
             directory, exc.strerror or exc)) from None
 
 
+def _umask():
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def write_atomically(path, data):
     """Write *data* (str or bytes) at *path* through a temporary file in
     the same directory and a rename."""
@@ -51,6 +57,9 @@ def write_atomically(path, data):
         with os.fdopen(fd, mode, **({} if mode == 'wb' else
                                     {'encoding': 'utf-8'})) as f:
             f.write(data)
+        # mkstemp makes the file private; a report is as readable as any
+        # file the user creates.
+        os.chmod(temporary, 0o666 & ~_umask())
         os.replace(temporary, path)
     except BaseException:
         try:

@@ -15,7 +15,10 @@ hostile."""
 
 import os
 import signal
+import sys
 import threading
+
+from eventlet import patcher
 
 from reference import threadpool
 from tests import broken
@@ -76,3 +79,32 @@ class _HangingProvider:
 
 HANGS_IN_FACTORY = broken.replace_piece('hangs-in-factory', 'threadpool',
                                         _HangingProvider)
+
+
+def _submit_floods(self, fn, *args, **kwargs):
+    # Megabytes on both streams, as a chatty implementation logs.
+    line = 'flood ' * 20 + '\n'
+    sys.stdout.write(line * 200000)
+    sys.stderr.write(line * 200000)
+    raise ValueError('and the check fails, so its output is reported')
+    return threadpool.DecisionEngineThreadPool.submit(self, fn, *args,
+                                                      **kwargs)
+
+
+FLOODS_OUTPUT = broken.implementation(
+    'floods-output', type('FloodingPool',
+                          (threadpool.DecisionEngineThreadPool,),
+                          {'submit': _submit_floods}))
+
+
+def _submit_blocks_in_c(self, fn, *args, **kwargs):
+    # The real time.sleep, which no green timer can interrupt: the whole
+    # eventlet hub stops, as under a C database driver.
+    patcher.original('time').sleep(120)
+    return threadpool.DecisionEngineThreadPool.submit(self, fn, *args,
+                                                      **kwargs)
+
+
+BLOCKS_IN_C = broken.implementation(
+    'blocks-in-c', type('BlockingPool', (threadpool.DecisionEngineThreadPool,),
+                        {'submit': _submit_blocks_in_c}))

@@ -76,8 +76,19 @@ def preflight(spec, mode):
     except loader.LoadError as exc:
         raise UsageError(exc) from None
     conf = config.get()
-    settings = contract.Settings(mode=mode, max_workers=conf.max_workers)
-    bound = conf.test_timeout
+    # Every setting a check would give, in a directory the preflight
+    # removes: a piece must not need to invent (and leave) its own.
+    with tempfile.TemporaryDirectory(prefix='preflight-') as scratch:
+        settings = contract.Settings(
+            mode=mode, max_workers=conf.max_workers,
+            database_url='sqlite:///' + os.path.join(scratch, 'state.db'),
+            coordination_url='file://' + os.path.join(scratch, 'locks'),
+            member='preflight')
+        _preflight_pieces(impl, settings, conf.test_timeout)
+    return impl
+
+
+def _preflight_pieces(impl, settings, bound):
     for name, factory in sorted(impl.pieces.items()):
         where = 'implementation %r: its %s' % (impl.name, name)
         try:
@@ -95,7 +106,6 @@ def preflight(spec, mode):
             raise UsageError('implementation %r: building its %s failed: '
                              '%s: %s' % (impl.name, name, type(exc).__name__,
                                          exc)) from None
-    return impl
 
 
 def _filters(args):
