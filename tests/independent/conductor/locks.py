@@ -29,7 +29,8 @@ LOG = logging.getLogger(__name__)
 
 def lock_name(resource):
     """A backend-safe name (the file driver makes names into paths)."""
-    digest = hashlib.sha1(str(resource).encode('utf-8')).hexdigest()
+    digest = hashlib.sha1(str(resource).encode('utf-8'),
+                          usedforsecurity=False).hexdigest()
     return ('conductor-resource-' + digest).encode('ascii')
 
 
