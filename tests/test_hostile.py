@@ -181,3 +181,29 @@ class LeftoversTest(cli.CommandTestCase):
             '--report', report, extra_env={'TMPDIR': tmp})
         self.assertEqual(0, result.returncode, result.stdout[-2000:])
         self.assertEqual([], os.listdir(tmp))
+
+
+class EnvironmentTest(cli.CommandTestCase):
+
+    def test_a_server_that_does_not_start_is_not_blamed_on_the_code(self):
+        # A redis-server that dies at once, first on the PATH.
+        bin_dir = self.useFixture(fixtures.TempDir()).path
+        fake = os.path.join(bin_dir, 'redis-server')
+        with open(fake, 'w') as f:
+            f.write('#!/bin/sh\necho "FATAL: fake server, cannot bind"\n'
+                    'exit 1\n')
+        os.chmod(fake, 0o755)
+        report = os.path.join(self.reports, 'r.json')
+        result = self.command(
+            'run', '--area', 'conductor', '--filter', 'id-b69105af',
+            '--report', report, extra_env={
+                'PATH': bin_dir + os.pathsep + os.environ['PATH']})
+        with open(report) as f:
+            data = json.load(f)
+        test, = data['tests']
+        self.assertEqual('skipped', test['status'], test['message'])
+        self.assertIn('the environment failed, not the implementation',
+                      test['reason'])
+        self.assertIn('FATAL: fake server, cannot bind', test['reason'])
+        self.assertEqual('untested', data['verdict'])
+        self.assertEqual(3, result.returncode)

@@ -24,6 +24,7 @@ import testtools.content
 from watcher_conformance import catalogue
 from watcher_conformance import config
 from watcher_conformance import contract
+from watcher_conformance import environment
 from watcher_conformance.fixtures import deadlock
 from watcher_conformance.fixtures import implementation
 from watcher_conformance import loader
@@ -70,6 +71,7 @@ class ConformanceTestCase(testtools.testcase.WithAttributes,
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         deadlock.report_hangs(self)
+        environment.report_faults(self)
 
     def setUp(self):
         super().setUp()
@@ -101,6 +103,18 @@ class ConformanceTestCase(testtools.testcase.WithAttributes,
             raise exc.args[0][1]
         self.provider = fixture.provider
         self.piece = fixture.piece
+
+    def useFixture(self, fixture):
+        """testtools' useFixture; a fixture that failed for the
+        environment's fault (a server that did not start) raises that
+        fault itself, not the fixtures library's wrapping of it."""
+        try:
+            return super().useFixture(fixture)
+        except fixtures.MultipleExceptions as exc:
+            first = exc.args[0][1]
+            if environment.is_fault(first):
+                raise first from None
+            raise
 
     def getDetails(self):
         """The test's attachments (captured output, logs, stacks), each cut
