@@ -17,14 +17,36 @@
 naming the mode) runs the area 20 times against the implementation and
 prints, per check whose verdict changed, how often it got each. Exit
 status 0 when no verdict changed, 1 otherwise, 2 on bad input.
+
+``--load N`` keeps N CPU-bound processes running meanwhile (each spins
+until the run ends), as a loaded CI machine would: verdicts must not change
+under load either.
 """
 
 import argparse
 import collections
+import contextlib
+import subprocess
 import sys
 
 from watcher_conformance import modes
 from watcher_conformance import runner
+
+#: A process that burns one CPU until it is killed.
+_SPIN = 'while True: pass'
+
+
+@contextlib.contextmanager
+def load(processes):
+    """*processes* CPU-bound processes for the ``with`` block."""
+    spinners = [subprocess.Popen([sys.executable, '-c', _SPIN])
+                for _ in range(processes)]
+    try:
+        yield
+    finally:
+        for spinner in spinners:
+            spinner.kill()
+            spinner.wait()
 
 
 def main(argv=None):
@@ -32,13 +54,16 @@ def main(argv=None):
     parser.add_argument('--implementation', default='reference')
     parser.add_argument('--area')
     parser.add_argument('--repeat', type=int, default=20)
+    parser.add_argument('--load', type=int, default=0, metavar='N',
+                        help='CPU-bound processes competing meanwhile')
     args = parser.parse_args(argv)
     mode = modes.enter().name
     seen = collections.defaultdict(collections.Counter)
-    for _ in range(args.repeat):
-        for check, status in runner.statuses(runner.run(
-                args.implementation, area=args.area)).items():
-            seen[check][status] += 1
+    with load(args.load):
+        for _ in range(args.repeat):
+            for check, status in runner.statuses(runner.run(
+                    args.implementation, area=args.area)).items():
+                seen[check][status] += 1
     if not seen:
         sys.stderr.write('stability: no check ran (area %r?)\n' % args.area)
         return 2
@@ -47,9 +72,9 @@ def main(argv=None):
         print('%s: %s' % (check, dict(statuses)))
     totals = collections.Counter(next(iter(s)) for s in seen.values()
                                  if len(s) == 1)
-    print('%s, mode %s, %d runs of %d checks: %d changed verdict; stable: %s'
-          % (args.implementation, mode, args.repeat, len(seen), len(changed),
-             dict(totals)))
+    print('%s, mode %s, load %d, %d runs of %d checks: %d changed verdict; '
+          'stable: %s' % (args.implementation, mode, args.load, args.repeat,
+                          len(seen), len(changed), dict(totals)))
     return 1 if changed else 0
 
 
