@@ -49,6 +49,7 @@ import time
 from cosmic_ray import work_db
 from cosmic_ray import work_item
 
+from tests.mutants import kill
 from tests.mutants import survivors
 from tests.mutants import targets
 from watcher_conformance import modes
@@ -108,7 +109,9 @@ class Shard:
     def env(self, tree=None):
         return dict(os.environ, PYTHONPATH=tree or self.tree,
                     PYTHONDONTWRITEBYTECODE='1',
-                    **{modes.ENV_VAR: self.mode})
+                    **{modes.ENV_VAR: self.mode,
+                       kill.TIMINGS_ENV: os.path.join(self.dir,
+                                                      'timings.json')})
 
     def command(self):
         return '%s -m watcher_conformance.boot -m tests.mutants.kill %s' % (
@@ -162,7 +165,11 @@ class Shard:
                        stdout=subprocess.DEVNULL)
 
     def baseline_fails(self):
-        """The unmutated reference must pass the shard's checks."""
+        """The unmutated reference must pass the shard's checks (and its
+        run records how long each takes)."""
+        timings = os.path.join(self.dir, 'timings.json')
+        if os.path.exists(timings):
+            os.remove(timings)
         run = subprocess.run(self.command().split(), cwd=self.tree,
                              env=self.env(), stdout=subprocess.PIPE,
                              stderr=subprocess.STDOUT, text=True)
