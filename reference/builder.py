@@ -28,8 +28,12 @@ What differs from upstream, each a promise the suite checks:
 * a scope that selects nothing models nothing (upstream models the whole
   cloud);
 * a failed, timed-out or malformed answer raises :class:`BuildError` (or,
-  with ``fault_policy='mark_incomplete'``, marks the model incomplete);
-  upstream logs it and returns the model without that part;
+  with ``fault_policy='mark_incomplete'``, marks the model incomplete),
+  naming the call, its host and the kind of fault; upstream logs it and
+  returns the model without that part;
+* a node Placement has no resource provider for (NotFound) is gone, like
+  a node Nova no longer knows; upstream takes the hypervisor's
+  capacities;
 * a host is matched exactly: Nova's hostname pattern ``node-1`` also
   matches ``node-10``, and upstream takes whichever comes first;
 * ironic nodes, deleted instances and vanished nodes are left out;
@@ -69,6 +73,12 @@ def _uuid(value, what):
     return value
 
 
+def _from(call, host=None):
+    """How a malformed record's message begins: the call that returned
+    it."""
+    return 'malformed record from %s(%s)' % (call, host or '')
+
+
 def _count(value, what):
     if type(value) is not int or value < 0:
         raise MalformedRecord('%s: %r is not a count' % (what, value))
@@ -83,8 +93,13 @@ def _ratio(value, what):
 
 def node_from(hypervisor, inventories):
     """A :class:`~reference.model.ComputeNode` of a Nova hypervisor and its
-    Placement inventories."""
-    what = 'compute node %s' % hypervisor.service_host
+    Placement inventories (a resource class they lack, or all of them when
+    they are None or empty, falls back to the hypervisor's value, with no
+    reserve and a ratio of 1)."""
+    host = hypervisor.service_host
+    what = '%s: compute node %s' % (_from('get_compute_node_by_name', host),
+                                    host)
+    placed = '%s: inventory' % _from('get_inventories', host)
     resources = []
     for rc, fallback in _RESOURCES:
         inventory = (inventories or {}).get(rc)
@@ -92,11 +107,12 @@ def node_from(hypervisor, inventories):
             resources += [_count(getattr(hypervisor, fallback),
                                  '%s %s' % (what, fallback)), 0, 1.0]
         else:
-            resources += [_count(inventory.total, '%s %s total' % (what, rc)),
+            resources += [_count(inventory.total,
+                                 '%s %s total' % (placed, rc)),
                           _count(inventory.reserved,
-                                 '%s %s reserved' % (what, rc)),
+                                 '%s %s reserved' % (placed, rc)),
                           _ratio(inventory.allocation_ratio,
-                                 '%s %s allocation_ratio' % (what, rc))]
+                                 '%s %s allocation_ratio' % (placed, rc))]
     vcpus, vcpu_reserved, vcpu_ratio, memory, memory_reserved, \
         memory_ratio, disk, disk_reserved, disk_ratio = resources
     return model_.ComputeNode(
@@ -142,6 +158,11 @@ class Build:
         self.model = model_.ModelRoot()
         self.node_futures = {}
         self.instance_futures = {}
+        #: The listing calls' futures, each with the call's name.
+        self.listings = {}
+        #: (step, host) -> the call a worker is making for it now: what a
+        #: timeout names.
+        self.asking = {}
 
     def run(self):
         hosts = self.hosts()
@@ -155,29 +176,41 @@ class Build:
 
     def hosts(self):
         if self.scope.whole_cloud:
-            future = self.pool.submit(self.nova.get_compute_node_list)
-            steps = {future: self.listed_hosts}
+            lists = [(self.nova.get_compute_node_list, self.listed_hosts)]
         else:
-            steps = {}
+            lists = []
             if self.scope.aggregates:
-                steps[self.pool.submit(self.nova.get_aggregate_list)] = \
-                    self.aggregate_hosts
+                lists.append((self.nova.get_aggregate_list,
+                              self.aggregate_hosts))
             if self.scope.zones:
-                steps[self.pool.submit(self.nova.get_service_list)] = \
-                    self.zone_hosts
+                lists.append((self.nova.get_service_list, self.zone_hosts))
+        steps = {}
+        for call, parse in lists:
+            future = self.pool.submit(call)
+            steps[future] = parse
+            self.listings[future] = getattr(call, '__name__', str(call))
         hosts = set()
 
         def on_list(future):
             try:
                 hosts.update(steps[future](future.result()))
             except Exception as exc:
-                self.fault('listing the hosts of %s' % self.scope, exc)
+                self.fault('%s() (the hosts of %s)'
+                           % (self.listings[future], self.scope), exc)
         self.drain(steps, on_list, 'the hosts of %s' % self.scope)
         return hosts
 
     def listed_hosts(self, hypervisors):
-        return {h.service_host for h in hypervisors
-                if h.hypervisor_type != 'ironic'}
+        hosts = set()
+        for h in hypervisors:
+            if h.hypervisor_type == 'ironic':
+                continue
+            if not isinstance(h.service_host, str) or not h.service_host:
+                raise MalformedRecord('%s: compute node %s has service_host '
+                                      '%r' % (_from('get_compute_node_list'),
+                                              h.uuid, h.service_host))
+            hosts.add(h.service_host)
+        return hosts
 
     def aggregate_hosts(self, aggregates):
         every = datamodel.ALL in self.scope.aggregates
@@ -186,8 +219,9 @@ class Build:
             if (every or agg.id in self.scope.aggregates
                     or agg.name in self.scope.aggregates):
                 if agg.hosts is None or isinstance(agg.hosts, str):
-                    raise MalformedRecord('aggregate %s: hosts is %r'
-                                          % (agg.name, agg.hosts))
+                    raise MalformedRecord('%s: aggregate %s has hosts %r'
+                                          % (_from('get_aggregate_list'),
+                                             agg.name, agg.hosts))
                 hosts.update(agg.hosts)
         return hosts
 
@@ -197,8 +231,9 @@ class Build:
         for service in services:
             if every or service.zone in self.scope.zones:
                 if not isinstance(service.host, str):
-                    raise MalformedRecord('service %s: host is %r'
-                                          % (service.uuid, service.host))
+                    raise MalformedRecord('%s: service %s has host %r'
+                                          % (_from('get_service_list'),
+                                             service.uuid, service.host))
                 hosts.add(service.host)
         return hosts
 
@@ -212,10 +247,17 @@ class Build:
             return None
         return self.node_of(hypervisor)
 
+    def ask(self, step, host, call, *args, **kwargs):
+        """``call(*args, **kwargs)``, noted as what *step* of *host* is
+        waiting for (in a worker)."""
+        self.asking[step, host] = '%s(%s)' % (
+            getattr(call, '__name__', call), host)
+        return call(*args, **kwargs)
+
     def find_hypervisor(self, host):
         try:
-            found = self.nova.get_compute_node_by_name(host, servers=True,
-                                                       detailed=True)
+            found = self.ask('node', host, self.nova.get_compute_node_by_name,
+                             host, servers=True, detailed=True)
         except nova_errors.NotFound:
             return None  # vanished since it was listed: not a fault
         found = [h for h in found if h.service_host == host]
@@ -224,8 +266,16 @@ class Build:
         return found[0]
 
     def node_of(self, hypervisor):
-        inventories = self.placement.get_inventories(_uuid(
-            hypervisor.uuid, 'compute node %s uuid' % hypervisor.service_host))
+        """The node of *hypervisor*, or None when Placement has no resource
+        provider for it: the node is gone, deleted since Nova answered."""
+        host = hypervisor.service_host
+        rp_uuid = _uuid(hypervisor.uuid, '%s: compute node %s uuid' % (
+            _from('get_compute_node_by_name', host), host))
+        try:
+            inventories = self.ask('node', host,
+                                   self.placement.get_inventories, rp_uuid)
+        except nova_errors.NotFound:
+            return None
         return node_from(hypervisor, inventories)
 
     def on_node(self, future):
@@ -242,10 +292,15 @@ class Build:
     # -- step 3 -----------------------------------------------------------
 
     def fetch_instances(self, node):
-        servers = self.nova.get_instance_list(
-            filters={'host': node.hostname}, limit=-1)
-        return [instance_from(s) for s in executor.cooperative(servers)
-                if s.vm_state != 'deleted']
+        servers = self.ask('instances', node.hostname,
+                           self.nova.get_instance_list,
+                           filters={'host': node.hostname}, limit=-1)
+        try:
+            return [instance_from(s) for s in executor.cooperative(servers)
+                    if s.vm_state != 'deleted']
+        except MalformedRecord as exc:
+            raise MalformedRecord('%s: %s' % (_from('get_instance_list',
+                                                    node.hostname), exc))
 
     def on_instances(self, future):
         node = self.instance_futures[future]
@@ -261,9 +316,23 @@ class Build:
         left = self.pool.do_while_futures(futures, callback,
                                           futures_timeout=self.timeout)
         if left:
+            calls = ', '.join(sorted(self.waiting_for(f) for f in left))
             self.fault(what, nova_errors.Timeout(
-                'no answer from Nova within %s s for %d call(s)'
-                % (self.timeout, len(left))))
+                'timeout: no answer within %s s from %s'
+                % (self.timeout, calls)))
+
+    def waiting_for(self, future):
+        """The call an unfinished *future* waits for."""
+        if future in self.listings:
+            return self.listings[future] + '()'
+        if future in self.node_futures:
+            host = self.node_futures[future]
+            return self.asking.get(('node', host),
+                                   'get_compute_node_by_name(%s)' % host)
+        node = self.instance_futures.get(future)
+        if node is not None:
+            return 'get_instance_list(%s)' % node.hostname
+        return 'a call to Nova'
 
     def fault(self, what, exc):
         if self.policy == 'raise':

@@ -27,7 +27,11 @@ The Magnum seed's design, with its open questions answered:
   fails what was running (it may have done part of its work), so nothing
   is lost and nothing runs twice;
 * an operation raising NotReady is retried after ``retry_delay``, up to
-  ``max_attempts``, its resource parked meanwhile: no worker waits.
+  ``max_attempts``, its resource parked meanwhile: no worker waits; the
+  retry is re-queued for the pool (never run in the timer's thread, which
+  would be a pool without a bound);
+* ``close()`` stops: what is queued stays QUEUED for a restarted
+  conductor's ``recover()``, and ``submit`` raises RuntimeError.
 """
 
 import collections
@@ -158,6 +162,8 @@ class Conductor:
         result itself."""
         if operation not in self.operations:
             raise KeyError('no operation %r is served' % operation)
+        if self._closed:
+            raise RuntimeError('the conductor is closed')
         op = _Operation(uuid.uuid4().hex, resource, operation,
                         dict(params or {}))
         self.store.add(op, self.member)
@@ -222,7 +228,18 @@ class Conductor:
         if inline:
             self._drain(resource)  # the pool is exhausted: the caller runs
         else:
+            self._to_pool(resource)
+
+    def _to_pool(self, resource):
+        """Submit the drain of *resource* (counted in ``_busy``); after
+        close() it stays undrained, QUEUED for recover()."""
+        try:
             self.pool.submit(self._drain_in_worker, resource)
+        except RuntimeError:
+            with self._lock:
+                self._busy -= 1
+            if not self._closed:
+                raise
 
     def _drain_in_worker(self, resource):
         try:
@@ -235,6 +252,8 @@ class Conductor:
         with self.coordinator.get_lock(('conductor-%s' % resource).encode()):
             while True:
                 with self._lock:
+                    if self._closed:
+                        return  # what is queued stays QUEUED, for recover()
                     queue = self._queues[resource]
                     if not queue:
                         del self._queues[resource]
@@ -280,7 +299,10 @@ class Conductor:
                 self._timers.discard(timer)
                 if self._closed:
                     return  # it stays WAITING, for recover()
-            self._dispatch(resource)
+                # Re-queued for the pool, even when it is exhausted: the
+                # caller-runs rate limit is the submitter's, not a timer's.
+                self._busy += 1
+            self._to_pool(resource)
         timer = threading.Timer(self.retry_delay, fire)
         timer.daemon = True
         with self._lock:

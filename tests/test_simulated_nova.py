@@ -12,6 +12,8 @@
 
 """The simulated Nova behaves as the checks rely on it to."""
 
+import threading
+
 from tests import base
 from watcher_conformance import datamodel
 from watcher_conformance import nova
@@ -44,6 +46,20 @@ class CloudTest(base.TestCase):
         self.assertEqual({'node-1', 'node-10', 'node-11', 'node-12',
                           'node-13', 'node-14'}, names)
         self.assertEqual([], c.hypervisors_matching('node-99'))
+
+    def test_padded_names_are_prefixes_of_none(self):
+        plain = cloud.generate(CLOUD)
+        padded = cloud.generate(cloud.Topology(
+            nodes=12, big_nodes=1, ironic_nodes=2, stale_hosts=1,
+            padded=True))
+        hosts = sorted(padded.by_host)
+        self.assertIn('node-01', hosts)
+        for host in hosts:
+            self.assertEqual([host], [h.service_host for h in
+                                      padded.hypervisors_matching(host)])
+        # The same cloud but for its names.
+        self.assertEqual([h.uuid for h in plain.hypervisors],
+                         [h.uuid for h in padded.hypervisors])
 
 
 class SimulatorTest(base.TestCase):
@@ -93,6 +109,26 @@ class SimulatorTest(base.TestCase):
                  self.sim.nova.get_compute_node_by_name('node-1')}
         self.assertEqual(-1, found['node-1'])
         self.assertTrue(all(m > 0 for h, m in found.items() if h != 'node-1'))
+
+    def test_hang_holds_only_the_calls_it_hits(self):
+        self.sim.inject(faults.Fault(faults.HANG, 'get_instance_list',
+                                     host='node-2', times=1))
+        hung = threading.Thread(target=self.assertRaises, args=(
+            nova.Timeout, self.sim.nova.get_instance_list,
+            {'host': 'node-2'}))
+        hung.start()
+        self.assertTrue(self.sim.wait_until(lambda: self.sim.in_flight, 5))
+        self.sim.nova.get_instance_list({'host': 'node-2'})  # times=1
+        self.sim.release_all()
+        hung.join(5)
+        self.assertFalse(hung.is_alive())
+
+    def test_listed_node_without_host(self):
+        self.sim.inject(faults.Fault(
+            faults.MALFORMED, 'get_compute_node_list',
+            malformation='service host missing'))
+        listed = self.sim.nova.get_compute_node_list()
+        self.assertEqual(1, sum(h.service_host is None for h in listed))
 
     def test_unknown_malformation_refused(self):
         self.assertRaises(ValueError, faults.Fault, faults.MALFORMED,

@@ -26,6 +26,7 @@ Unlike upstream's ``DefaultWorkFlowEngine``:
 """
 
 import graphlib
+import logging
 import threading
 
 from taskflow import engines
@@ -36,6 +37,7 @@ from reference.applier import store as store_
 from reference import executor
 from watcher_conformance import workflow
 
+LOG = logging.getLogger(__name__)
 POLICIES = ('revert', 'continue')
 
 
@@ -101,6 +103,10 @@ class Run:
         self.objects = {}
         self.ongoing = {}
         self.failed = False
+        # Set by the worker whose action failed, under the revert policy,
+        # before the failure is stored: taskflow learns of it later, and
+        # may meanwhile hand out an action it already found ready.
+        self.halted = False
         self.cancelled = threading.Event()
         self._lock = threading.Lock()
         self.taskflow = engines.load(
@@ -127,7 +133,7 @@ class Run:
         :param parents: parent uuid -> what this returned for it.
         """
         uuid = action.uuid
-        if self.cancelled.is_set():
+        if self.cancelled.is_set() or self.halted:
             return False  # never started: finish() marks it CANCELLED
         if (self.plan.execution_rule == workflow.ANY and parents
                 and not all(result is False for result in parents.values())):
@@ -135,7 +141,10 @@ class Run:
             self.store.set_action_state(self.plan.uuid, uuid,
                                         workflow.SKIPPED)
             return workflow.SKIPPED
-        obj = self.make_action(action)
+        try:
+            obj = self.make_action(action)
+        except Exception as exc:  # an action that cannot be made failed
+            return self.action_failed(uuid, exc)
         with self._lock:
             self.objects[uuid] = self.ongoing[uuid] = obj
         self.store.set_action_state(self.plan.uuid, uuid, workflow.ONGOING)
@@ -150,8 +159,12 @@ class Run:
         return True
 
     def perform(self, uuid, obj):
-        """The action's phases; an exception if one fails."""
+        """The action's phases; an exception if one fails, or if the plan
+        was cancelled while the pre-condition ran (the work must not
+        begin after a cancel)."""
         obj.pre_condition()
+        if self.cancelled.is_set():
+            raise ActionFailure('%s: cancelled before execute' % uuid)
         if obj.execute() is not True:
             raise ActionFailure('%s: execute did not succeed' % uuid)
         obj.post_condition()
@@ -162,6 +175,7 @@ class Run:
                                         workflow.CANCELLED, 'aborted')
             return False
         self.failed = True
+        self.halted = self.raise_on_failure
         self.store.set_action_state(self.plan.uuid, uuid, workflow.FAILED,
                                     str(exc)[:1000])
         if self.raise_on_failure:
@@ -206,9 +220,14 @@ class Run:
         self.cancelled.set()
         self.taskflow.suspend()
         with self._lock:
-            ongoing = list(self.ongoing.values())
-        for obj in ongoing:
-            obj.abort()
+            ongoing = list(self.ongoing.items())
+        for uuid, obj in ongoing:
+            try:
+                obj.abort()
+            except Exception:
+                # The action runs on; the others must still be aborted.
+                LOG.exception('plan %s: aborting action %s failed',
+                              self.plan.uuid, uuid)
 
 
 class WorkflowEngine:

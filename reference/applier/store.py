@@ -124,6 +124,8 @@ class Store:
         with self._write, self.engine.begin() as conn:
             conn.execute(PLANS.insert(), [{'uuid': plan.uuid, 'state': state,
                                            'updated_at': now}])
+            if not plan.actions:
+                return  # an empty executemany would insert a blank row
             conn.execute(ACTIONS.insert(), [
                 {'uuid': a.uuid, 'plan_uuid': plan.uuid,
                  'action_type': a.action_type, 'parents': list(a.parents),

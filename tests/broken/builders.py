@@ -14,8 +14,9 @@
 
 Most are realistic: upstream Watcher 17's builder has the defects of
 SWALLOWS_NODE_ERRORS, SWALLOWS_INSTANCE_ERRORS, PLACEMENT_ERRORS_FALL_BACK,
-TAKES_FIRST_PATTERN_MATCH, EMPTY_SCOPE_MEANS_WHOLE_CLOUD and
-MODEL_KEPT_ON_BUILDER.
+TAKES_FIRST_PATTERN_MATCH, EMPTY_SCOPE_MEANS_WHOLE_CLOUD,
+MODEL_KEPT_ON_BUILDER and PLACEMENT_NOT_FOUND_IS_A_FAULT (upstream falls
+back to the hypervisor on it; the defect here is failing the build).
 """
 
 import threading
@@ -174,6 +175,77 @@ COUNTS_VOLUME_ROOT_DISK = _implementation(
         if s.vm_state != 'deleted'])
 
 
+class AnswersInAskingOrder(Build):
+    """Takes each compute node answer for the next host it asked for, as if
+    Nova answered in the order asked."""
+
+    def run(self):
+        self.waiting = sorted(self.hosts())
+        for host in self.waiting:
+            self.node_futures[self.pool.submit(self.fetch_node, host)] = host
+        self.drain(self.node_futures, self.on_node, 'compute nodes')
+        self.drain(self.instance_futures, self.on_instances, 'instances')
+        return self.model
+
+    def on_node(self, future):
+        host = self.waiting.pop(0)  # "the answers come in order"
+        node = future.result()
+        if node is not None:
+            self.model.add_node(node)
+            self.instance_futures[self.pool.submit(
+                self.servers_of, host)] = node
+
+    def servers_of(self, host):
+        return [builder.instance_from(s) for s in self.nova.get_instance_list(
+            filters={'host': host}, limit=-1) if s.vm_state != 'deleted']
+
+
+ANSWERS_TAKEN_IN_ASKING_ORDER = _implementation(
+    'answers-taken-in-asking-order', build=AnswersInAskingOrder)
+
+
+class EagerServers(Build):
+    """Asks for each host's servers with its compute node; files the
+    servers under the node once they arrive, and drops those that arrive
+    before their node."""
+
+    def run(self):
+        hosts = sorted(self.hosts())
+        self.servers_host = {}
+        for host in hosts:
+            self.node_futures[self.pool.submit(self.fetch_node, host)] = host
+            future = self.pool.submit(self.servers_of, host)
+            self.servers_host[future] = host
+        both = dict(self.node_futures, **{f: None for f in self.servers_host})
+        self.drain(both, self.on_answer, 'compute nodes and servers')
+        return self.model
+
+    def servers_of(self, host):
+        return [builder.instance_from(s) for s in self.nova.get_instance_list(
+            filters={'host': host}, limit=-1) if s.vm_state != 'deleted']
+
+    def on_answer(self, future):
+        if future in self.node_futures:
+            try:
+                node = future.result()
+            except Exception as exc:
+                return self.fault('compute node %s'
+                                  % self.node_futures[future], exc)
+            if node is not None:
+                self.model.add_node(node)
+            return
+        host = self.servers_host[future]
+        try:
+            node = self.model.get_node_by_name(host)
+        except model.NotFound:
+            return  # its node is not there (yet): nothing to file them under
+        self.model.add_instances(node, future.result())
+
+
+DROPS_SERVERS_BEFORE_NODE = _implementation('drops-servers-before-node',
+                                            build=EagerServers)
+
+
 def _hosts_or_fail(self):
     hosts = Build.hosts(self)
     if not hosts:
@@ -256,6 +328,24 @@ def _not_found_is_a_fault(self, host):
 NOT_FOUND_IS_A_FAULT = _implementation('not-found-is-a-fault',
                                        find_hypervisor=_not_found_is_a_fault)
 
+
+def _placement_not_found_fails(self, hypervisor):
+    return builder.node_from(hypervisor, self.placement.get_inventories(
+        hypervisor.uuid))
+
+
+PLACEMENT_NOT_FOUND_IS_A_FAULT = _implementation(
+    'placement-not-found-is-a-fault', node_of=_placement_not_found_fails)
+
+
+def _listed_hosts_with_a_name(self, hypervisors):
+    return {h.service_host for h in hypervisors
+            if h.hypervisor_type != 'ironic' and h.service_host}
+
+
+SKIPS_NAMELESS_LISTED_NODES = _implementation(
+    'skips-nameless-listed-nodes', listed_hosts=_listed_hosts_with_a_name)
+
 # -- parallelism ------------------------------------------------------------
 
 
@@ -304,6 +394,26 @@ class BarrierBetweenSteps(Build):
 
 BARRIER_BETWEEN_STEPS = _implementation('barrier-between-steps',
                                         build=BarrierBetweenSteps)
+
+
+class PoolPerBuild(Build):
+    """Each build makes its own pool of max_general_workers: the bound
+    holds for one build, not for the builds running at once."""
+
+    def __init__(self, pool, *args):
+        own = threadpool.DecisionEngineThreadPool.__new__(
+            threadpool.DecisionEngineThreadPool)
+        threadpool.DecisionEngineThreadPool.__init__(own)
+        super().__init__(own, *args)
+
+    def run(self):
+        try:
+            return Build.run(self)
+        finally:
+            self.pool.shutdown(wait=False)
+
+
+POOL_PER_BUILD = _implementation('pool-per-build', build=PoolPerBuild)
 
 
 def _one_list_after_the_other(self):
@@ -397,7 +507,46 @@ def _drain_with(self, futures, callback, what, timeout):
         self.timeout = wanted
 
 
+def _hosts_patiently(self):
+    wanted, self.timeout = self.timeout, None  # "listings are quick"
+    try:
+        return Build.hosts(self)
+    finally:
+        self.timeout = wanted
+
+
+class DeadlinePerBuild(Build):
+    """The timeout bounds the whole build, not each answer."""
+
+    def run(self):
+        self.deadline = time.monotonic() + self.timeout
+        return Build.run(self)
+
+    def drain(self, futures, callback, what):
+        left = self.pool.do_while_futures(
+            futures, callback,
+            futures_timeout=max(self.deadline - time.monotonic(), 0.001))
+        if left:
+            self.fault(what, nova_errors.Timeout(
+                'timeout: the build took more than %s s' % self.timeout))
+
+
+def _drain_vaguely(self, futures, callback, what):
+    left = self.pool.do_while_futures(futures, callback,
+                                      futures_timeout=self.timeout)
+    if left:
+        self.fault(what, nova_errors.Timeout(
+            'no answer from Nova within %s s for %d call(s)'
+            % (self.timeout, len(left))))
+
+
 WAITS_FOREVER = _implementation('waits-forever', drain=_drain_forever)
+WAITS_FOREVER_FOR_LISTINGS = _implementation('waits-forever-for-listings',
+                                             hosts=_hosts_patiently)
+TIMEOUT_PER_BUILD = _implementation('timeout-per-build',
+                                    build=DeadlinePerBuild)
+TIMEOUT_NAMES_NO_CALL = _implementation('timeout-names-no-call',
+                                        drain=_drain_vaguely)
 FORGETS_UNFINISHED_CALLS = _implementation('forgets-unfinished-calls',
                                            drain=_drain_forgetting)
 FIXED_SHORT_TIMEOUT = _implementation('fixed-short-timeout',
@@ -474,6 +623,34 @@ class StaysBroken(builder.NovaModelBuilder):
 STAYS_BROKEN_AFTER_A_FAULT = _implementation('stays-broken-after-a-fault',
                                              build=Build,
                                              builder_class=StaysBroken)
+WIDENS_SCOPE_WHEN_MARKING = _implementation(
+    'widens-scope-when-marking', policy='mark_incomplete',
+    hosts=_fall_back_to_whole_cloud)
+
+
+class DropsAllWhenMarking(Build):
+    """On a fault, an empty model marked incomplete: nothing of what was
+    fetched."""
+
+    def fault(self, what, exc):
+        if self.policy == 'raise':
+            return Build.fault(self, what, exc)
+        self.failed = True
+        Build.fault(self, what, exc)
+
+    def run(self):
+        built = Build.run(self)
+        if getattr(self, 'failed', False):
+            empty = model.ModelRoot()
+            for problem in built.problems:
+                empty.mark_incomplete(problem)
+            return empty
+        return built
+
+
+DROPS_ALL_WHEN_MARKING = _implementation(
+    'drops-all-when-marking', build=DropsAllWhenMarking,
+    policy='mark_incomplete')
 RAISES_THOUGH_IT_MARKS = _implementation(
     'raises-though-it-marks', policy='raise', declared='mark_incomplete')
 MARKS_THOUGH_IT_RAISES = _implementation(
@@ -501,11 +678,60 @@ MODEL_KEPT_ON_BUILDER = _implementation('model-kept-on-builder',
                                         builder_class=ModelOnBuilder)
 
 
+class NodeCachingBuilder(builder.NovaModelBuilder):
+    """Keeps the compute nodes it fetched, by host name, for its next
+    builds: fewer calls to Nova."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.nodes_by_host = {}
+
+    def build(self, nova, placement, scope=datamodel.Scope(),
+              timeout=builder.DEFAULT_TIMEOUT):
+        run = self.build_class(self.pool_class(), nova, placement, scope,
+                               timeout, self.fault_policy)
+        run.nodes_by_host = self.nodes_by_host
+        return run.run()
+
+
+class CachedNodes(Build):
+    def find_hypervisor(self, host):
+        if host not in self.nodes_by_host:
+            self.nodes_by_host[host] = Build.find_hypervisor(self, host)
+        return self.nodes_by_host[host]
+
+
+CACHES_NODES_BY_HOST_NAME = _implementation(
+    'caches-nodes-by-host-name', build=CachedNodes,
+    builder_class=NodeCachingBuilder)
+
+
 class UnlockedCollector(collector.Collector):
     def get_latest_cluster_data_model(self):
         if self._model is None:
             self._model = self._build()
         return self._model.copy()
+
+
+class OutcomeKeepingCollector(collector.Collector):
+    """Builds once, and keeps the outcome: a failed first build's error is
+    what every later caller gets."""
+
+    def __init__(self, *args):
+        super().__init__(*args)
+        self._outcome = None
+
+    def get_latest_cluster_data_model(self):
+        with self._lock:
+            if self._outcome is None:
+                try:
+                    self._outcome = (self._build(), None)
+                except Exception as exc:
+                    self._outcome = (None, exc)
+            built, error = self._outcome
+        if error is not None:
+            raise error
+        return built.copy()
 
 
 class EarlyCollector(collector.Collector):
@@ -538,6 +764,9 @@ BUILDS_ONCE_PER_READER = _implementation(
 PUBLISHES_MODEL_EARLY = _implementation(
     'publishes-model-early', build=Build,
     builder_class=_with_collector(EarlyCollector))
+KEEPS_FAILED_FIRST_BUILD = _implementation(
+    'keeps-failed-first-build', build=Build,
+    builder_class=_with_collector(OutcomeKeepingCollector))
 
 #: The reference following the other fault policy: it must pass everything.
 MARKING_REFERENCE = _implementation('marking-reference', build=Build,
@@ -549,8 +778,7 @@ _case = broken.case_maker(__name__)
 
 CASES = [
     _case('TAKES_FIRST_PATTERN_MATCH', "takes Nova's first pattern match "
-          '(node-10 for node-1)', 'test_host_name_prefixes_not_confused',
-          'test_every_compute_node_exactly_once'),
+          '(node-10 for node-1)', 'test_host_name_prefixes_not_confused'),
     _case('KEEPS_IRONIC_NODES', 'ironic nodes are modelled',
           'test_ironic_nodes_left_out'),
     _case('SKIPS_EMPTY_NODES', 'nodes without instances are left out',
@@ -567,6 +795,10 @@ CASES = [
           'test_node_attributes'),
     _case('COUNTS_VOLUME_ROOT_DISK', 'volume-backed instances count their '
           'root disk', 'test_instance_attributes'),
+    _case('ANSWERS_TAKEN_IN_ASKING_ORDER', 'each node answer taken for '
+          'the next host asked', 'test_answers_in_any_order'),
+    _case('DROPS_SERVERS_BEFORE_NODE', 'servers answered before their node '
+          'are dropped', 'test_answers_in_any_order'),
     _case('EMPTY_ANSWER_IS_A_FAULT', 'no host at all is taken for a '
           'failure', 'test_empty_cloud_gives_empty_model',
           'test_scope_selecting_nothing_models_nothing'),
@@ -585,10 +817,17 @@ CASES = [
           'test_scope_selecting_nothing_models_nothing'),
     _case('NOT_FOUND_IS_A_FAULT', 'a node Nova does not know fails the '
           'build', 'test_stale_hosts_left_out', 'test_vanished_node_left_out'),
+    _case('PLACEMENT_NOT_FOUND_IS_A_FAULT', 'a node deleted before '
+          'Placement answers fails the build',
+          'test_node_vanishing_mid_build'),
+    _case('SKIPS_NAMELESS_LISTED_NODES', 'a listed node without a host name '
+          'is skipped silently', 'test_malformed_scope_reported'),
     _case('FETCHES_ONE_NODE_AT_A_TIME', 'one node fetch at a time',
           'test_calls_in_flight_reach_worker_count'),
     _case('IGNORES_WORKER_COUNT', 'a private pool of 64 workers',
           'test_calls_in_flight_never_exceed_worker_count'),
+    _case('POOL_PER_BUILD', 'each build has its own pool of W workers',
+          'test_builds_share_the_worker_bound'),
     _case('BARRIER_BETWEEN_STEPS', 'waits for every node before any '
           'instance', 'test_instances_fetched_before_last_node_arrives'),
     _case('LISTS_SCOPE_SERIALLY', 'aggregates, then zones',
@@ -608,6 +847,12 @@ CASES = [
     _case('TIMEOUT_MEANS_GONE', 'a node fetch that times out is taken for '
           'a vanished node', 'test_timeout_reported'),
     _case('WAITS_FOREVER', 'no timeout on Nova', 'test_hung_call_reported'),
+    _case('WAITS_FOREVER_FOR_LISTINGS', 'no timeout on the aggregate, '
+          'service and compute node lists', 'test_hung_call_reported'),
+    _case('TIMEOUT_PER_BUILD', 'the timeout bounds the whole build',
+          'test_slow_nova_is_no_fault'),
+    _case('TIMEOUT_NAMES_NO_CALL', 'giving up names neither the call nor '
+          'the host', 'test_failure_names_the_call'),
     _case('FORGETS_UNFINISHED_CALLS', 'calls unanswered at the timeout are '
           'forgotten', 'test_hung_call_reported'),
     _case('FIXED_SHORT_TIMEOUT', 'gives up on Nova after 50 ms, whatever '
@@ -622,14 +867,24 @@ CASES = [
           'cause', 'test_failure_names_the_call'),
     _case('STAYS_BROKEN_AFTER_A_FAULT', 'one failure fails every later '
           'build', 'test_builder_recovers_after_fault'),
+    _case('WIDENS_SCOPE_WHEN_MARKING', 'marks incomplete and models the '
+          'whole cloud when a listing fails',
+          'test_incomplete_model_holds_only_truth'),
+    _case('DROPS_ALL_WHEN_MARKING', 'marks incomplete and keeps nothing',
+          'test_incomplete_model_keeps_untouched_hosts'),
     _case('RAISES_THOUGH_IT_MARKS', 'declares mark_incomplete, raises',
           'test_node_fetch_error_reported'),
     _case('MARKS_THOUGH_IT_RAISES', 'declares raise, marks incomplete',
           'test_instance_list_error_reported'),
     _case('MODEL_KEPT_ON_BUILDER', 'all builds add to one model',
           'test_concurrent_builds_keep_their_scopes'),
+    _case('CACHES_NODES_BY_HOST_NAME', 'compute nodes kept by host name '
+          'for later builds', 'test_concurrent_builds_keep_their_scopes'),
     _case('BUILDS_ONCE_PER_READER', 'the shared model is built without a '
           'lock', 'test_concurrent_first_access_builds_once'),
     _case('PUBLISHES_MODEL_EARLY', 'readers get the model while it is '
           'built', 'test_concurrent_first_readers_get_complete_model'),
+    _case('KEEPS_FAILED_FIRST_BUILD', "a failed first build's error is "
+          'kept for every later reader',
+          'test_failed_first_access_keeps_no_model'),
 ]

@@ -15,12 +15,15 @@
 import concurrent.futures
 import copy
 import logging
+import queue
 import threading
+import time
 import types
 
 from futurist import waiters
 
 from reference import executor
+from reference import implementation as reference
 from reference import threadpool
 from tests import broken
 
@@ -127,6 +130,15 @@ def _submit_leaking_slots(self, fn, *args, **kwargs):
     return Pool.submit(self, task)
 
 
+class UnsizedProvider(reference.ThreadPoolProvider):
+    """Never applies Settings.max_workers: the pool keeps the size of the
+    configuration (upstream's default, 4)."""
+
+    def __init__(self, settings, pool_class=Pool):
+        self.pool_class = pool_class
+        pool_class.reset()
+
+
 ONE_WORKER_SHORT = broken.implementation(
     'one-worker-short', _pool('Short', __init__=_init_short))
 IGNORES_WORKER_BOUND = broken.implementation(
@@ -135,6 +147,8 @@ CALLER_RUNS_WHEN_BUSY = broken.implementation(
     'caller-runs-when-busy', _pool('CallerRuns', submit=_submit_caller_runs))
 LEAKS_WORKER_ON_FAILURE = broken.implementation(
     'leaks-worker-on-failure', _pool('Leaky', submit=_submit_leaking_slots))
+IGNORES_CONFIGURED_SIZE = broken.implementation(
+    'ignores-configured-size', provider=UnsizedProvider)
 
 
 # -- submit ------------------------------------------------------------------
@@ -306,6 +320,168 @@ class UncheckedDrain(threadpool.Drain):
     check = staticmethod(lambda futures: None)
 
 
+class SubmissionOrderDrain(threadpool.Drain):
+    """Waits for the futures one by one, in the order of the collection."""
+
+    def run(self):
+        self.check(list(self.collection))
+        while len(self.collection):
+            future = next(iter(self.collection))
+            try:
+                future.exception(timeout=self.timeout)
+            except concurrent.futures.TimeoutError:
+                return self.on_timeout()
+            except concurrent.futures.CancelledError:
+                pass
+            self.call(future)
+            self.remove(future)
+        return set()
+
+
+class SharedWatchedDrain(threadpool.Drain):
+    """Keeps the set of futures it watches on the class (a mutable class
+    attribute): a later or concurrent loop skips futures an earlier one
+    watched."""
+
+    watched = set()
+
+    def __init__(self, *args):
+        super().__init__(*args)
+        del self.watched  # the class's set, shared by every loop
+
+
+class SharedQueueDrain(threadpool.Drain):
+    """Keeps the completion queue on the class (a mutable class attribute):
+    loops read each other's finished futures, and a loop that raised
+    leaves its notifications to the next."""
+
+    finished = queue.SimpleQueue()
+
+    def __init__(self, *args):
+        super().__init__(*args)
+        del self.finished  # the class's queue, shared by every loop
+
+
+class CancelOnErrorDrain(threadpool.Drain):
+    """Cancels what is left of the collection when a callback raises."""
+
+    def call(self, future):
+        try:
+            super().call(future)
+        except Exception:
+            for f in list(self.collection):
+                f.cancel()
+            raise
+
+
+class DeferredErrorDrain(threadpool.Drain):
+    """Goes on calling back after a callback raised, and raises the first
+    exception at the end."""
+
+    def run(self):
+        self.error = None
+        left = super().run()
+        if self.error is not None:
+            raise self.error
+        return left
+
+    def call(self, future):
+        try:
+            super().call(future)
+        except Exception as exc:
+            LOG.warning('callback failed, raising at the end: %s', exc)
+            if self.error is None:
+                self.error = exc
+
+
+class RemoveFirstDrain(threadpool.Drain):
+    """Removes each future from the collection before its callback."""
+
+    def __init__(self, *args):
+        super().__init__(*args)
+        self.remove_now, self.remove = self.remove, lambda future: None
+
+    def call(self, future):
+        self.remove_now(future)
+        super().call(future)
+
+
+class WavesDrain(threadpool.Drain):
+    """Picks up futures added by callbacks only once every future it
+    watches has been called back: in waves."""
+
+    def run(self):
+        self.watch()
+        while self.outstanding:
+            future = self.next()
+            if future is None:
+                return self.on_timeout()
+            self.outstanding -= 1
+            self.call(future)
+            self.remove(future)
+            if not self.outstanding:
+                self.watch()  # the next wave
+        return set()
+
+
+class ListOnlyRescanDrain(threadpool.Drain):
+    """Picks up added futures only in a list (by its length, as if added
+    futures were always appended)."""
+
+    def watch(self):
+        if self.watched and not isinstance(self.collection, list):
+            return
+        super().watch()
+
+
+class DeadlineDrain(threadpool.Drain):
+    """Applies futures_timeout to the whole call: one deadline."""
+
+    def run(self):
+        if self.timeout is not None:
+            self.deadline = time.monotonic() + self.timeout
+        return super().run()
+
+    def next(self):
+        if self.timeout is None:
+            return super().next()
+        try:
+            return self.finished.get(
+                timeout=max(0.0, self.deadline - time.monotonic()))
+        except queue.Empty:
+            return None
+
+
+class FalsyTimeoutDrain(threadpool.Drain):
+    """Tests the timeout for truth: futures_timeout=0 waits forever."""
+
+    def __init__(self, collection, fn, args, kwargs, timeout):
+        super().__init__(collection, fn, args, kwargs, timeout or None)
+
+
+class CallsBackCancelledDrain(threadpool.Drain):
+    """On a timeout, calls back the futures it cancelled, so that "every
+    future gets its callback"."""
+
+    def on_timeout(self):
+        left = super().on_timeout()
+        for f in [f for f in left if f.cancelled()]:
+            self.call(f)
+            self.remove(f)
+        return left
+
+
+class DropsCancelledDrain(threadpool.Drain):
+    """On a timeout, removes the futures it cancelled from the collection
+    (they are done)."""
+
+    def on_timeout(self):
+        left = super().on_timeout()
+        for f in [f for f in left if f.cancelled()]:
+            self.remove(f)
+        return left
+
+
 def _copy_like_upstream(cls, futures, fn, *args, futures_timeout=None,
                         **kwargs):
     return cls.do_while_futures_modify(copy.copy(futures), fn, *args,
@@ -360,6 +536,35 @@ MODIFY_KEEPS_COLLECTION = broken.implementation(
     'modify-keeps-collection',
     _pool('ModifyKeeps', do_while_futures_modify=classmethod(
         _modify_is_copy)))
+
+
+SUBMISSION_ORDER_CALLBACKS = broken.implementation(
+    'submission-order-callbacks', _pool('InOrder', SubmissionOrderDrain))
+SHARED_WATCHED_SET = broken.implementation(
+    'shared-watched-set', _pool('SharedWatched', SharedWatchedDrain))
+SHARED_COMPLETION_QUEUE = broken.implementation(
+    'shared-completion-queue', _pool('SharedQueue', SharedQueueDrain))
+CANCELS_ON_CALLBACK_ERROR = broken.implementation(
+    'cancels-on-callback-error', _pool('CancelOnError', CancelOnErrorDrain))
+RAISES_CALLBACK_ERROR_AT_THE_END = broken.implementation(
+    'raises-callback-error-at-the-end',
+    _pool('DeferredError', DeferredErrorDrain))
+REMOVES_BEFORE_CALLBACK = broken.implementation(
+    'removes-before-callback', _pool('RemoveFirst', RemoveFirstDrain))
+ADDED_FUTURES_IN_WAVES = broken.implementation(
+    'added-futures-in-waves', _pool('Waves', WavesDrain))
+RESCANS_LISTS_ONLY = broken.implementation(
+    'rescans-lists-only', _pool('ListOnly', ListOnlyRescanDrain))
+DEADLINE_FOR_WHOLE_CALL = broken.implementation(
+    'deadline-for-whole-call', _pool('Deadline', DeadlineDrain))
+ZERO_TIMEOUT_WAITS_FOREVER = broken.implementation(
+    'zero-timeout-waits-forever', _pool('FalsyTimeout', FalsyTimeoutDrain))
+CALLS_BACK_CANCELLED = broken.implementation(
+    'calls-back-cancelled', _pool('CallsBackCancelled',
+                                  CallsBackCancelledDrain))
+DROPS_CANCELLED_FROM_COLLECTION = broken.implementation(
+    'drops-cancelled-from-collection',
+    _pool('DropsCancelled', DropsCancelledDrain))
 
 
 # -- shared state, locks -----------------------------------------------------
@@ -425,12 +630,44 @@ def _statistics_without_failures(self):
                                  cancelled=stats.cancelled)
 
 
+def _wait_any_as_completed(futures, timeout=None):
+    futures = list(futures)
+    next(concurrent.futures.as_completed(futures, timeout=timeout))
+    return waiters.DoneAndNotDoneFutures(
+        {f for f in futures if f.done()}, {f for f in futures if not f.done()})
+
+
+def _submit_counting(self, fn, *args, **kwargs):
+    future = Pool.submit(self, fn, *args, **kwargs)
+    with self._lock:
+        self._submitted = getattr(self, '_submitted', 0) + 1
+    return future
+
+
+def _statistics_of_submitted(self):
+    stats = self._executor.statistics
+    # executed counts what was handed over, not what ran.
+    return types.SimpleNamespace(executed=getattr(self, '_submitted', 0),
+                                 failures=stats.failures,
+                                 cancelled=stats.cancelled)
+
+
 WAIT_FOR_ANY_WAITS_FOR_ALL = broken.implementation(
     'wait-for-any-waits-for-all',
     _pool('WaitAll', wait_for_any=staticmethod(_wait_any_is_all)))
 WAIT_FOR_ALL_RAISES_ON_TIMEOUT = broken.implementation(
     'wait-for-all-raises-on-timeout',
     _pool('WaitRaises', wait_for_all=staticmethod(_wait_all_raising)))
+WAIT_FOR_ANY_RAISES_ON_TIMEOUT = broken.implementation(
+    'wait-for-any-raises-on-timeout',
+    _pool('WaitAnyRaises', wait_for_any=staticmethod(_wait_any_as_completed)))
+WAIT_FOR_ALL_IS_ANY = broken.implementation(
+    'wait-for-all-is-any',
+    _pool('WaitAllIsAny', wait_for_all=staticmethod(waiters.wait_for_any)))
+STATISTICS_COUNT_SUBMITTED = broken.implementation(
+    'statistics-count-submitted',
+    _pool('CountSubmitted', submit=_submit_counting,
+          statistics=property(_statistics_of_submitted)))
 STATISTICS_MISS_FAILURES = broken.implementation(
     'statistics-miss-failures',
     _pool('NoFailures', statistics=property(_statistics_without_failures)))
@@ -457,6 +694,16 @@ def _shutdown_holding_lock(self, wait=True):
         self._closed = True
         if wait:
             waiters.wait_for_all(list(self._pending), timeout=broken.BOUND)
+
+
+def _shutdown_closing_late(self, wait=True):
+    if wait:
+        # Drains what was submitted so far, then refuses new work: a submit
+        # in between is accepted, and nobody waits for it.
+        waiters.wait_for_all(list(self._pending), timeout=broken.BOUND)
+    with self._lock:
+        self._closed = True
+    self._executor.shutdown(wait=False)
 
 
 def _init_timed_lock(self):
@@ -486,6 +733,9 @@ ABANDONS_QUEUED_WORK = broken.implementation(
                                   shutdown=_shutdown_abandoning))
 SHUTDOWN_IS_A_NO_OP = broken.implementation(
     'shutdown-is-a-no-op', _pool('NoShutdown', shutdown=_shutdown_noop))
+CLOSES_AFTER_DRAINING = broken.implementation(
+    'closes-after-draining', _pool('ClosesLate',
+                                   shutdown=_shutdown_closing_late))
 HOLDS_LOCK_WHILE_DRAINING = broken.implementation(
     'holds-lock-while-draining',
     _pool('LockedShutdown', __init__=_init_timed_lock,
@@ -502,7 +752,11 @@ CASES = [
     _case('SINGLETON_PER_THREAD', 'the singleton is kept per thread',
           'test_other_threads_get_the_same_pool'),
     _case('ONE_WORKER_SHORT', 'the executor gets max_workers - 1',
-          'test_all_configured_workers_run_at_once'),
+          'test_all_configured_workers_run_at_once',
+          'test_two_workers_run_at_once'),
+    _case('IGNORES_CONFIGURED_SIZE', 'the provider never applies '
+          'Settings.max_workers: the pool keeps the default size',
+          'test_never_more_than_two_tasks'),
     _case('IGNORES_WORKER_BOUND', 'the executor gets the library default',
           'test_never_more_tasks_than_workers'),
     _case('CALLER_RUNS_WHEN_BUSY', 'submit runs the task inline when busy',
@@ -573,6 +827,59 @@ CASES = [
           'test_shutdown_completes_queued_work'),
     _case('SHUTDOWN_IS_A_NO_OP', 'shutdown does nothing',
           'test_submit_after_shutdown_raises'),
+    _case('SUBMISSION_ORDER_CALLBACKS', 'waits for the futures in the '
+          'order of the collection',
+          'test_callback_runs_as_soon_as_its_future_finishes',
+          'test_callback_runs_as_soon_as_its_future_finishes_modify',
+          'test_failed_task_is_called_back_with_its_exception',
+          'test_callback_error_leaves_pool_usable',
+          'test_modify_calls_back_added_future_as_soon_as_it_finishes'),
+    _case('SHARED_WATCHED_SET', 'the set of watched futures is a class '
+          'attribute, shared by every loop',
+          'test_each_future_called_back_once',
+          'test_each_future_called_back_once_modify',
+          'test_concurrent_callers_get_their_own_callbacks',
+          'test_concurrent_callers_get_their_own_callbacks_modify',
+          'test_callback_error_leaves_pool_usable'),
+    _case('SHARED_COMPLETION_QUEUE', 'the completion queue is a class '
+          'attribute, shared by every loop',
+          'test_callback_error_leaves_pool_usable',
+          'test_callback_error_leaves_pool_usable_modify'),
+    _case('CANCELS_ON_CALLBACK_ERROR', 'a raising callback cancels the '
+          'futures left', 'test_callback_error_leaves_pool_usable',
+          'test_callback_error_leaves_pool_usable_modify'),
+    _case('RAISES_CALLBACK_ERROR_AT_THE_END', 'callbacks go on after one '
+          'raised; the error is raised at the end',
+          'test_callback_error_leaves_pool_usable',
+          'test_callback_error_leaves_pool_usable_modify'),
+    _case('REMOVES_BEFORE_CALLBACK', '_modify removes each future before '
+          'its callback', 'test_callback_error_leaves_pool_usable_modify'),
+    _case('ADDED_FUTURES_IN_WAVES', 'added futures are awaited only once '
+          'the known ones were called back',
+          'test_modify_calls_back_added_future_as_soon_as_it_finishes'),
+    _case('RESCANS_LISTS_ONLY', 'futures added to a set are never awaited',
+          'test_modify_awaits_futures_added_by_callbacks',
+          'test_modify_calls_back_added_future_as_soon_as_it_finishes'),
+    _case('DEADLINE_FOR_WHOLE_CALL', 'futures_timeout is one deadline for '
+          'the whole call', 'test_timeout_counts_only_waiting_time'),
+    _case('ZERO_TIMEOUT_WAITS_FOREVER', 'futures_timeout=0 is taken as no '
+          'timeout', 'test_zero_timeout_does_not_wait'),
+    _case('CALLS_BACK_CANCELLED', 'futures cancelled on a timeout are '
+          'called back', 'test_timeout_cancels_futures_not_started',
+          'test_timeout_leaves_unfinished_futures_in_collection',
+          'test_zero_timeout_does_not_wait'),
+    _case('DROPS_CANCELLED_FROM_COLLECTION', 'futures cancelled on a '
+          'timeout are removed from the collection',
+          'test_timeout_leaves_unfinished_futures_in_collection'),
+    _case('WAIT_FOR_ANY_RAISES_ON_TIMEOUT', 'wait_for_any is '
+          'as_completed: it raises on a timeout',
+          'test_wait_for_any_returns_partition_on_timeout'),
+    _case('WAIT_FOR_ALL_IS_ANY', 'wait_for_all returns when one future '
+          'finished', 'test_wait_for_all_waits_for_every_future'),
+    _case('STATISTICS_COUNT_SUBMITTED', 'executed counts submitted tasks',
+          'test_statistics_do_not_count_cancelled_tasks'),
+    _case('CLOSES_AFTER_DRAINING', 'shutdown refuses new work only after '
+          'draining', 'test_submit_from_another_thread_during_shutdown'),
     _case('HOLDS_LOCK_WHILE_DRAINING', 'shutdown holds the submit lock while '
           'it drains',
           'test_submit_from_a_task_during_shutdown_does_not_hang'),

@@ -29,6 +29,9 @@ Operations (``params['tag']`` names each submission):
     ``params['gate']`` exists (each attempt journaled), then records.
 ``logs``
     the blocking class: records, returns ``'logs of <resource>'``.
+``fail``
+    notes its start and end, then raises :class:`OperationFailed` naming
+    the resource and the tag.
 """
 
 import json
@@ -37,6 +40,11 @@ import threading
 import time
 
 from watcher_conformance import conductor
+
+
+class OperationFailed(Exception):
+    """What the ``fail`` operation raises: the checks expect this very
+    exception (type and arguments) back from its future."""
 
 
 class Journal:
@@ -135,5 +143,10 @@ def operations(journal):
         record(resource, params)
         return 'logs of %s' % resource
 
+    def fail(resource, params):
+        journal.note(resource, params['tag'], 'start')
+        journal.note(resource, params['tag'], 'end')
+        raise OperationFailed(resource, params['tag'])
+
     return {'record': record, 'block': block, 'not_ready': not_ready,
-            'logs': logs}
+            'logs': logs, 'fail': fail}

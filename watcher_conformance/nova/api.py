@@ -107,6 +107,7 @@ class Simulator:
         self.in_flight = self.peak = 0
         self.vanished = set()
         self._faults, self._holds = [], []
+        self._hangs = []  # the gates of hung calls, one each
         self._rendezvous = None
         self._cond = threading.Condition(threading.Lock())
         self._waiters = 0  # threads in _wait: notify only when there are
@@ -137,6 +138,8 @@ class Simulator:
     def release_all(self):
         for hold in self._holds:
             hold.release()
+        for gate in self._hangs:
+            gate.open()
         with self._cond:
             if self._rendezvous:
                 self._rendezvous.done = True
@@ -154,6 +157,11 @@ class Simulator:
             return any(c.name == name and (host is None or c.host == host)
                        for c in self.calls)
         return self._wait(started, timeout)
+
+    def wait_until(self, predicate, timeout):
+        """Wait until ``predicate()`` is true, tested each time a call
+        starts or ends (or a check releases calls); False on timeout."""
+        return self._wait(predicate, timeout)
 
     def _wait(self, predicate, timeout):
         with self._cond:
@@ -226,7 +234,9 @@ class Simulator:
         if fault.kind == faults_.TIMEOUT:
             raise nova.Timeout('simulated nova: %s timed out' % what)
         if fault.kind == faults_.HANG:
-            gate = self.hold(call.name, call.host).gate
+            # This call only: a later call hangs if the fault hits it too.
+            gate = probes.Gate(self.hold_timeout)
+            self._hangs.append(gate)
             gate.wait()
             raise nova.Timeout('simulated nova: %s hung' % what)
         if fault.kind == faults_.SLOW:

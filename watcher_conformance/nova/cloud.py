@@ -58,6 +58,11 @@ class Topology:
     :param inventories: share of nodes with Placement inventories (some
         lack a resource class and fall back to the hypervisor).
     :param volume_backed: share of volume-backed servers.
+    :param padded: host numbers padded to one width (``node-01`` …
+        ``node-24``), so that no host name is a prefix of another and
+        Nova's pattern match finds only the host asked for; otherwise
+        ``node-1`` is a prefix of ``node-10`` once there are ten nodes.
+        The same cloud but for its names.
     :param seed: the random seed: same topology, same cloud.
     """
 
@@ -73,6 +78,7 @@ class Topology:
     zones: int = 2
     inventories: float = 0.5
     volume_backed: float = 0.2
+    padded: bool = False
     seed: int = 0
 
     def __str__(self):
@@ -159,17 +165,20 @@ class _Generator:
     def cloud(self):
         t, rng = self.t, self.rng
         hypervisors, servers, inventories = [], {}, {}
-        for number, count in enumerate(self.counts(), 1):
-            host = 'node-%d' % number
+        counts = self.counts()
+        width = len(str(len(counts))) if t.padded else 0
+        for number, count in enumerate(counts, 1):
+            host = 'node-%0*d' % (width, number)
             hypervisor, node_servers = self.node(host, count, 'QEMU')
             hypervisors.append(hypervisor)
             servers[host] = node_servers
             inventory = self.inventory(hypervisor)
             if inventory:
                 inventories[hypervisor.uuid] = inventory
+        width = len(str(t.ironic_nodes)) if t.padded else 0
         for number in range(1, t.ironic_nodes + 1):
-            hypervisor, node_servers = self.node('ironic-%d' % number, 1,
-                                                 'ironic')
+            hypervisor, node_servers = self.node(
+                'ironic-%0*d' % (width, number), 1, 'ironic')
             hypervisors.append(hypervisor)
             servers[hypervisor.service_host] = node_servers
         rng.shuffle(hypervisors)  # Nova's id order is not the name order

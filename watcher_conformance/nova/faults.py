@@ -58,6 +58,18 @@ def _host_node(**change):
     return spoil
 
 
+def _first_libvirt(**change):
+    # The first compute node that is not ironic (a builder skips those).
+    def spoil(hypervisors, host):
+        hypervisors = list(hypervisors)
+        for i, hypervisor in enumerate(hypervisors):
+            if hypervisor.hypervisor_type != 'ironic':
+                hypervisors[i] = dataclasses.replace(hypervisor, **change)
+                break
+        return hypervisors
+    return spoil
+
+
 def _negative_totals(inventories, host):
     if not inventories:
         return {'VCPU': records.Inventory(-1, 0, 1, 1, 1, 1.0)}
@@ -82,6 +94,8 @@ MALFORMATIONS = {
     'get_inventories': {'negative total': _negative_totals},
     'get_aggregate_list': {'hosts missing': _first(hosts=None)},
     'get_service_list': {'host missing': _first(host=None)},
+    'get_compute_node_list': {
+        'service host missing': _first_libvirt(service_host=None)},
 }
 
 

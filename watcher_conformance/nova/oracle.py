@@ -109,10 +109,15 @@ ASPECTS = ('nodes', 'instances', 'node attributes', 'instance attributes',
            'mapping')
 
 
-def differences(want, view, aspects=ASPECTS, limit=5):
+def differences(want, view, aspects=ASPECTS, limit=5, held_only=False):
     """How *view* (a :class:`~watcher_conformance.datamodel.ModelView`)
     differs from *want* (an :class:`Expected`) in *aspects*: one line each,
-    at most *limit* examples a line, counts included."""
+    at most *limit* examples a line, counts included.
+
+    :param held_only: judge only what *view* holds (an incomplete model):
+        what it lacks is no difference, but an instance it holds without
+        holding its node is.
+    """
     lines = []
 
     def report(kind, items, aspect, show=str):
@@ -132,8 +137,9 @@ def differences(want, view, aspects=ASPECTS, limit=5):
         aspect = kind + 's'
         report(aspect + ' held more than once',
                [u for u, n in counts.items() if n > 1], aspect=aspect)
-        report(aspect + ' missing', set(want_attrs) - set(counts),
-               aspect=aspect)
+        if not held_only:
+            report(aspect + ' missing', set(want_attrs) - set(counts),
+                   aspect=aspect)
         report(aspect + ' that should not be there',
                set(counts) - set(want_attrs), aspect=aspect)
         wrong = []
@@ -152,10 +158,18 @@ def differences(want, view, aspects=ASPECTS, limit=5):
     report('mappings held more than once',
            [p for p, n in pairs.items() if n > 1], aspect='mapping')
     got_map = dict(view.mapping)
+    held = ({i['uuid'] for i in view.instances} if held_only
+            else want.mapping)
     report('instances mapped to the wrong node or not at all',
-           [u for u, node in want.mapping.items() if got_map.get(u) != node],
+           [u for u, node in want.mapping.items()
+            if u in held and got_map.get(u) != node],
            'mapping', show=lambda u: '%s (want node %s, got %s)' % (
                u[:8], want.mapping[u][:8], got_map.get(u, 'none')[:8]))
+    if held_only:
+        nodes = {n['uuid'] for n in view.nodes}
+        report('instances held without their node',
+               [u for u in held if got_map.get(u) not in nodes],
+               'mapping')
     report('mappings of instances the model should not hold',
            set(got_map) - set(want.mapping), aspect='mapping')
     return lines

@@ -12,7 +12,8 @@
 
 """A conductor in a process of its own, for the conductor's cross-process
 checks: it serves the suite's operations, waits for the gate ``start``,
-submits its plan in order, notes ``submitted-<member>``, then waits for
+submits its plan in order (a step ``["@gate", NAME, {}]`` waits for the
+gate NAME instead), notes ``submitted-<member>``, then waits for
 every operation (``--then wait``, exit 0 if all succeeded, 1 if not) or
 for its end (``--then hang``: the check kills it, as a crash would).
 One line on stderr and 2 on an error.
@@ -38,7 +39,8 @@ def main(argv=None):
     parser.add_argument('--member', required=True)
     parser.add_argument('--journal-dir', required=True)
     parser.add_argument('--plan', required=True,
-                        help='JSON: [[resource, operation, params], ...]')
+                        help='JSON: [[resource, operation, params], ...]; '
+                        '["@gate", name, {}] waits for that gate')
     parser.add_argument('--then', choices=('wait', 'hang'), default='wait')
     parser.add_argument('--max-workers', type=int, default=4)
     args = parser.parse_args(argv)
@@ -53,8 +55,14 @@ def main(argv=None):
         conductor.serve(operations.operations(journal))
         if not journal.wait_gate('start', 30):
             raise RuntimeError('never told to start')
-        futures = [conductor.submit(resource, operation, params)
-                   for resource, operation, params in json.loads(args.plan)]
+        futures = []
+        for resource, operation, params in json.loads(args.plan):
+            if resource == '@gate':  # a pause: wait for the gate named
+                if not journal.wait_gate(operation, 30):
+                    raise RuntimeError('never told to go on past %s'
+                                       % operation)
+                continue
+            futures.append(conductor.submit(resource, operation, params))
         open(os.path.join(args.journal_dir,
                           'submitted-' + args.member), 'w').close()
         if args.then == 'hang':

@@ -48,9 +48,14 @@ What happens when an action fails is the implementation's declared
 
 A plan's ``execution_rule`` (feature ``workflow.execution_rules``), when
 set, replaces the policy for that plan: ``ALWAYS`` runs every action
-whatever its parents did, and ``ANY`` runs an action only when its parents
-failed (it is their alternative), SKIPPING it and its descendants
-otherwise. Nothing is reverted under either rule.
+whatever its parents did, and ``ANY`` runs an action only when every one
+of its parents failed (it is their alternative), SKIPPING it and its
+descendants otherwise. Nothing is reverted under either rule.
+
+The contract (doc/source/contract.rst, the workflow_engine piece) and
+:mod:`watcher_conformance.obligations.workflow` say the rest: what the store
+says while a plan runs, what is the engine's choice, and what a cancel does
+at each moment.
 """
 
 import dataclasses

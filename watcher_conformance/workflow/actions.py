@@ -27,13 +27,31 @@ type says:
     its execute takes ``parameters['seconds']`` (a green sleep under
     eventlet).
 ``block``
-    its execute waits until the journal's gate ``parameters['gate']`` opens
-    or the action is aborted (bounded: then it fails).
+    its execute (or, with ``parameters['blocks_in'] == 'pre_condition'``,
+    its pre_condition) waits until the journal's gate ``parameters['gate']``
+    opens or the action is aborted (bounded: then it fails). Aborted in
+    execute, it returns False; aborted in pre_condition, it returns.
 ``raise_in_revert``
     succeeds; its revert raises.
+``unmakeable``
+    ``make_action`` raises for it.
+
+Any action also takes these parameters:
+
+``returns``
+    ``{'pre_condition': value, 'post_condition': value}``: what those
+    return (default None); a condition fails only by raising.
+``revert_gate``
+    its revert waits until that gate opens (bounded: then it raises).
+``abort``
+    ``'refuse'``: abort() returns False and the action goes on;
+    ``'raise'``: abort() raises and the action goes on.
 
 Every call is journaled, so a check sees what ran, in which order, and how
-many at once.
+many at once. A journal given an ``observe`` callable also records, at the
+start of each method in its ``observe_on``, what ``observe()`` returned (a
+check reads the engine's store there: what a reader sees while the call
+runs).
 """
 
 import dataclasses
@@ -58,6 +76,7 @@ class Event:
     edge: str  # 'start' or 'end'
     at: float
     outcome: str = None  # for 'end': 'ok', 'false' or 'raised'
+    seen: object = None  # for 'seen': what the journal's observe() gave
 
 
 class Gates:
@@ -89,20 +108,36 @@ class Journal:
     :param executing: an :class:`~watcher_conformance.probes.InFlight`
         counting executes running at once (shared by the plans of a test,
         or the journal's own).
+    :param observe: None, or a callable whose result is recorded (edge
+        ``'seen'``) when a method of *observe_on* starts.
+    :param observe_on: the methods (``'pre_condition'``, ``'execute'``,
+        ``'post_condition'``, ``'revert'``, ``'abort'``) to observe at.
     """
 
-    def __init__(self, gates, executing=None):
+    def __init__(self, gates, executing=None, observe=None, observe_on=()):
         self.gates = gates
         self.events = []
         self.executing = executing or probes.InFlight()
+        self.observe = observe
+        self.observe_on = frozenset(observe_on)
         self._seq = itertools.count()
         self._cond = threading.Condition()
 
-    def record(self, uuid, method, edge, outcome=None):
+    def record(self, uuid, method, edge, outcome=None, seen=None):
         with self._cond:
             self.events.append(Event(next(self._seq), uuid, method, edge,
-                                     time.monotonic(), outcome))
+                                     time.monotonic(), outcome, seen))
             self._cond.notify_all()
+
+    def look(self, uuid, method):
+        """Record what ``observe()`` gives, if *method* is observed."""
+        if self.observe is None or method not in self.observe_on:
+            return
+        try:
+            seen = self.observe()
+        except Exception as exc:  # the store could not be read: say so
+            seen = {'error': '%s: %s' % (type(exc).__name__, exc)}
+        self.record(uuid, method, 'seen', seen=seen)
 
     # -- queries ----------------------------------------------------------
 
@@ -137,6 +172,12 @@ class Journal:
         return self.wait_for(lambda j: j.first(uuid, method, 'start'),
                              timeout)
 
+    def seen(self, method=None):
+        """``(uuid, method, what was seen)`` of every observation, in
+        order."""
+        return [(e.uuid, e.method, e.seen) for e in list(self.events)
+                if e.edge == 'seen' and method in (None, e.method)]
+
 
 class TestAction:
     """What one action does, journaled."""
@@ -149,6 +190,7 @@ class TestAction:
 
     def _call(self, method, body):
         self.journal.record(self.action.uuid, method, 'start')
+        self.journal.look(self.action.uuid, method)
         try:
             result = body()
         except BaseException:
@@ -162,12 +204,32 @@ class TestAction:
         return (self.action.action_type == 'fail'
                 and self.parameters.get('phase', 'execute') == phase)
 
+    def _blocks_in(self, phase):
+        return (self.action.action_type == 'block'
+                and self.parameters.get('blocks_in', 'execute') == phase)
+
     def _phase(self, phase):
         def body():
+            if self._blocks_in(phase):
+                self._wait(self.parameters['gate'], abortable=True)
             if self._fails_in(phase):
                 raise ActionFailed('%s fails in %s on purpose'
                                    % (self.action.uuid, phase))
+            return self.parameters.get('returns', {}).get(phase)
         return self._call(phase, body)
+
+    def _wait(self, name, abortable):
+        """Wait at gate *name* (or, if *abortable*, until aborted): True
+        once open, False once aborted; raises after the gate's bound."""
+        gate = self.journal.gates[name]
+        deadline = time.monotonic() + gate.timeout
+        while not gate.poll(0.005):
+            if abortable and self.aborted.is_set():
+                return False
+            if time.monotonic() > deadline:
+                raise ActionFailed('%s: gate %s not opened in time'
+                                   % (self.action.uuid, name))
+        return True
 
     def pre_condition(self):
         return self._phase('pre_condition')
@@ -185,17 +247,9 @@ class TestAction:
         kind = self.action.action_type
         if kind == 'sleep':
             time.sleep(self.parameters['seconds'])
-        elif kind == 'block':
-            gate = self.journal.gates[self.parameters['gate']]
-            deadline = time.monotonic() + gate.timeout
+        elif self._blocks_in('execute'):
             # Wait for the gate or an abort, whichever comes first.
-            while not gate.poll(0.005):
-                if self.aborted.is_set():
-                    return False
-                if time.monotonic() > deadline:
-                    raise ActionFailed('%s: gate %s not opened in time'
-                                       % (self.action.uuid,
-                                          self.parameters['gate']))
+            return self._wait(self.parameters['gate'], abortable=True)
         elif self._fails_in('execute'):
             if self.parameters.get('how') == 'false':
                 return False
@@ -205,6 +259,8 @@ class TestAction:
 
     def revert(self):
         def body():
+            if 'revert_gate' in self.parameters:
+                self._wait(self.parameters['revert_gate'], abortable=False)
             if self.action.action_type == 'raise_in_revert':
                 raise ActionFailed('%s fails to revert on purpose'
                                    % self.action.uuid)
@@ -212,16 +268,27 @@ class TestAction:
 
     def abort(self):
         def body():
+            how = self.parameters.get('abort')
+            if how == 'raise':
+                raise ActionFailed('%s fails to abort on purpose'
+                                   % self.action.uuid)
+            if how == 'refuse':
+                return False
             self.aborted.set()
             return True
         return self._call('abort', body)
 
 
 class Actions:
-    """``make_action`` for a plan: the test action of each Action."""
+    """``make_action`` for a plan: the test action of each Action; for an
+    action of type ``unmakeable`` it raises (journaled as a
+    ``make_action`` that raised)."""
 
     def __init__(self, journal):
         self.journal = journal
 
     def __call__(self, action):
+        if action.action_type == 'unmakeable':
+            self.journal.record(action.uuid, 'make_action', 'end', 'raised')
+            raise ActionFailed('%s cannot be made, on purpose' % action.uuid)
         return TestAction(action, self.journal)

@@ -69,3 +69,42 @@ def every(plan, value):
     """{name: value} for every action of *plan*: for *types* or
     *parameters* given to every action."""
     return {a.uuid: value for a in plan.actions}
+
+
+def like(plan, types=None, parameters=None, rule=None):
+    """A new plan (a new uuid) of *plan*'s shape, its actions of *types*
+    and *parameters* (default ``nop``, none), under *rule*."""
+    return _plan([(a.uuid, a.parents) for a in plan.actions], types,
+                 parameters, rule)
+
+
+def children(plan):
+    """uuid -> the uuids of its children, in plan order."""
+    found = {a.uuid: [] for a in plan.actions}
+    for action in plan.actions:
+        for parent in action.parents:
+            found[parent].append(action.uuid)
+    return found
+
+
+def descendants(plan, uuid):
+    """The uuids below *uuid* (its children, theirs, ...)."""
+    below, found, todo = children(plan), set(), [uuid]
+    while todo:
+        for child in below[todo.pop()]:
+            if child not in found:
+                found.add(child)
+                todo.append(child)
+    return found
+
+
+def ancestors(plan, uuid):
+    """The uuids above *uuid* (its parents, theirs, ...)."""
+    above = {a.uuid: a.parents for a in plan.actions}
+    found, todo = set(), [uuid]
+    while todo:
+        for parent in above[todo.pop()]:
+            if parent not in found:
+                found.add(parent)
+                todo.append(parent)
+    return found

@@ -127,6 +127,9 @@ class _Crawl:
         def job():
             with self._cond:
                 self._started[call] = time.monotonic()
+                # The driver may be waiting with no deadline (nothing had
+                # started): it must learn of this call's clock.
+                self._cond.notify()
             return fn(*args, **kwargs)
 
         future = self._fetchers.submit(job, urgent=urgent)

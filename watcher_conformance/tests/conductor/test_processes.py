@@ -35,11 +35,13 @@ class ProcessTest(base.ConductorTestCase):
                           'install redis-server)')
         return self.useFixture(redis.RedisServer()).url
 
-    def run_two(self, urls):
+    def run_two(self, urls, hold):
         """Two conductor processes, one per backend URL, run operations on
         the same two resources; the first of each blocks on one resource
-        until both have started (or, if the other cannot start, until a
-        quiescence window passed). The journal."""
+        until both first operations run or, once both processes submitted
+        everything, *hold* seconds passed (where one of them cannot start:
+        the other process then has its whole plan queued behind a resource
+        held elsewhere). The journal."""
         processes = []
         for n, url in enumerate(urls):
             plan = [['shared-0', 'block', {'tag': 'p%d-first' % n,
@@ -56,8 +58,9 @@ class ProcessTest(base.ConductorTestCase):
             or any(p.poll() is not None for p in processes),
             'both processes submitting, one operation starting',
             self.process_bound)
-        deadline = time.monotonic() + 5 * self.conf.quiescence_window
-        while (len(self.journal.running()) < 2
+        deadline = time.monotonic() + hold
+        while (len([t for t in self.journal.running()
+                    if t.endswith('-first')]) < 2
                and time.monotonic() < deadline):
             time.sleep(0.005)
         self.journal.open_gate('both')
@@ -67,15 +70,20 @@ class ProcessTest(base.ConductorTestCase):
         self.assertEqual([0, 0], [p.returncode for p in processes], errors)
         return self.journal
 
-    @catalogue.check('b69105af-0308-4c1e-b181-704e43eeb5c6', MUST, """
+    @catalogue.check(
+        'b69105af-0308-4c1e-b181-704e43eeb5c6', MUST, """
         Two conductor processes sharing a coordination backend MUST never
-        run operations on one resource at the same time.""")
+        run operations on one resource at the same time, and each MUST
+        still run its own operations on a resource in the order it was
+        given them.""",
+        covers=('conductor.processes.exclusive',
+                'conductor.processes.own_order'))
     def test_processes_never_overlap_on_a_resource(self):
         url = self.shared_backend()
         # The negative control: each process with a backend of its own.
         own = ['file://' + self.useFixture(fixtures.TempDir()).path
                for _ in range(2)]
-        control = self.run_two(own)
+        control = self.run_two(own, 5 * self.conf.quiescence_window)
         if not control.overlaps():
             raise AssertionError(
                 'inconclusive: processes without a shared backend did not '
@@ -84,4 +92,25 @@ class ProcessTest(base.ConductorTestCase):
         self.journal = type(self.journal)(
             self.useFixture(fixtures.TempDir()).path,
             self.journal.gate_timeout)
-        self.assertEqual([], self.run_two([url, url]).overlaps())
+        shared = self.run_two([url, url], self.conf.quiescence_window)
+        self.assertEqual([], [
+            'resource %s: observed %s starting while %s ran there; the '
+            'contract demands that conductors sharing a backend never '
+            'overlap on a resource' % found for found in shared.overlaps()])
+        # The order across processes is not promised; each one's own is.
+        problems = []
+        for n in range(2):
+            for r in range(2):
+                resource = 'shared-%d' % r
+                demanded = (['p%d-first' % n] if r == 0 else []) + [
+                    'p%d-%d' % (n, i) for i in range(PER_PROCESS)
+                    if i % 2 == r]
+                seen = [t for t in shared.tags('start', resource)
+                        if t.startswith('p%d-' % n)]
+                if seen != demanded:
+                    problems.append(
+                        'process %d, resource %s: observed its operations '
+                        'starting in the order [%s]; the contract demands '
+                        'the order it submitted them [%s]'
+                        % (n, resource, ', '.join(seen), ', '.join(demanded)))
+        self.assertEqual([], problems)

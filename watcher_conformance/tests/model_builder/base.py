@@ -15,18 +15,31 @@
 from watcher_conformance import base
 from watcher_conformance import datamodel
 from watcher_conformance.fixtures import nova as nova_fixture
+from watcher_conformance.nova import api
 from watcher_conformance.nova import cloud
 from watcher_conformance.nova import oracle
+from watcher_conformance import probes
 
 Scope = datamodel.Scope
-Topology = cloud.Topology
 POLICY = 'model_builder.fault_policy'
 
-#: Cloud shapes the completeness checks build, by name. Names of 100 and
-#: more nodes make some host names prefixes of others (node-1, node-10).
+
+def Topology(**knobs):
+    """A cloud shape whose host names are prefixes of none other
+    (``node-01`` ... ``node-24``), unless *knobs* say ``padded=False``:
+    only the check about host names lets Nova's pattern match find more
+    than the host asked for, so that this one defect fails that one
+    check."""
+    knobs.setdefault('padded', True)
+    return cloud.Topology(**knobs)
+
+
+#: Cloud shapes the completeness checks build, by name.
 TOPOLOGIES = {
     'small': Topology(),
     'no compute node': Topology(nodes=0, empty_nodes=0, ironic_nodes=0),
+    'one compute node': Topology(nodes=1, empty_nodes=0, ironic_nodes=0,
+                                 instances=3, seed=12),
     'only empty nodes': Topology(nodes=0, empty_nodes=5),
     'ironic and libvirt': Topology(nodes=5, ironic_nodes=4, seed=1),
     'mostly deleted': Topology(deleted=0.6, seed=2),
@@ -36,10 +49,54 @@ TOPOLOGIES = {
     'stale hosts in aggregates': Topology(stale_hosts=3, seed=4),
     'every node in placement': Topology(inventories=1.0, seed=5),
     'no node in placement': Topology(inventories=0.0, seed=6),
+    # The one shape whose host names are prefixes of others (node-1,
+    # node-10 ... node-19, node-100 ...).
+    'host names prefixes of others': Topology(nodes=120, instances=(0, 3),
+                                              seed=3, padded=False),
 }
 
 #: Nova's latency when a check wants calls to overlap.
 LATENCY = 0.001
+#: The calls about one host, as opposed to the listings.
+HOST_CALLS = api.HOST_CALLS
+#: Every step of a build, by the call it makes, with a scope that makes it.
+STEPS = (
+    ('get_aggregate_list', Scope(aggregates=['*'])),
+    ('get_service_list', Scope(zones=['*'])),
+    ('get_compute_node_list', Scope()),
+    ('get_compute_node_by_name', Scope()),
+    ('get_inventories', Scope()),
+    ('get_instance_list', Scope()),
+)
+
+
+def victim(sim, scope=Scope()):
+    """A host *scope* selects of a (libvirt) compute node with a live
+    instance, whose name is in no other host's name (so that Nova finds
+    nothing when its node is gone)."""
+    hosts = sorted(sim.cloud.servers)
+    selected = oracle.selected_hosts(sim.cloud, scope)
+    return next(h for h in hosts
+                if sim.cloud.by_host[h].hypervisor_type != 'ironic'
+                and h in selected
+                and not any(h in other for other in hosts if other != h)
+                and any(s.vm_state != 'deleted'
+                        for s in sim.cloud.servers[h]))
+
+
+def told(outcome):
+    """What a failed build told: for an exception, each exception of the
+    chain a traceback shows (type name and message; a context raised
+    "from None" is hidden, so it does not count); for a model, its
+    problems."""
+    if not isinstance(outcome, BaseException):
+        return list(outcome.problems)
+    lines, chain = [], outcome
+    while chain is not None and len(lines) < 10:
+        lines.append('%s: %s' % (type(chain).__name__, chain))
+        chain = chain.__cause__ or (
+            None if chain.__suppress_context__ else chain.__context__)
+    return lines
 
 
 class ModelBuilderTestCase(base.ConformanceTestCase):
@@ -47,11 +104,22 @@ class ModelBuilderTestCase(base.ConformanceTestCase):
     a simulated Nova and judge them."""
 
     piece_name = 'model_builder'
+    #: The fault policy the checks of the class judge; they skip for an
+    #: implementation that declares the other one.
+    policy_checked = None
 
     def setUp(self):
         super().setUp()
         self.builder = self.piece
         self.policy = self.implementation.policies[POLICY]
+        if self.policy_checked not in (None, self.policy):
+            self.skipTest('implementation %r follows %s=%s'
+                          % (self.implementation.name, POLICY, self.policy))
+
+    @property
+    def hang_timeout(self):
+        """The build's timeout where a call hangs: what a hang costs."""
+        return self.conf.wait_timeout / 40
 
     def simulated_nova(self, topology=Topology(), latency=0.0,
                        placement_latency=None):
@@ -61,14 +129,20 @@ class ModelBuilderTestCase(base.ConformanceTestCase):
             topology, latency=latency, placement_latency=placement_latency,
             hold_timeout=2 * self.conf.wait_timeout)).simulator
 
-    def build(self, sim, scope=Scope(), timeout=None):
+    def build(self, sim, scope=Scope(), timeout=None, fault=''):
         """Build against *sim* (bounded), and return the model's view.
 
         :param timeout: the builder's Nova timeout (default: a quarter of
             ``wait_timeout``, so that giving up fits in the bound).
+        :param fault: the fault injected, for the message of a hang.
         """
         timeout = self.conf.wait_timeout / 4 if timeout is None else timeout
-        with self.bounded('build(%s)' % scope):
+        what = 'build(%s)' % scope
+        if fault:
+            what = ('%s with %s and a timeout of %.2f s (the contract '
+                    'demands that it give up on a call after the timeout)'
+                    % (what, fault, timeout))
+        with self.bounded(what):
             model = self.builder.build(sim.nova, sim.placement, scope,
                                        timeout)
         with self.bounded('view(model)'):
@@ -87,49 +161,93 @@ class ModelBuilderTestCase(base.ConformanceTestCase):
         with self.bounded('view(model)'):
             return self.builder.view(model)
 
+    def wait_held(self, sim, holds, count):
+        """Wait until *count* calls arrived at *holds* (Holds), or until the
+        build is stuck short of that: no call started for a quiescence
+        window. :returns: the calls held, in arrival order."""
+        def held():
+            return sorted((c for h in holds for c in h.arrived.items),
+                          key=lambda c: c.start)
+        with self.bounded('waiting for %d held calls' % count):
+            while len(held()) < count:
+                seen = len(sim.calls)
+                if not sim.wait_until(lambda: len(held()) >= count,
+                                      self.conf.quiescence_window):
+                    if len(sim.calls) == seen:
+                        break  # nothing moves: the build is stuck
+        return held()
+
+    def wait_ended(self, sim, call):
+        """Wait (bounded) until *call* (a simulator Call) has answered."""
+        self.assertTrue(sim.wait_until(lambda: call.end is not None,
+                                       self.conf.wait_timeout),
+                        '%s(%s) did not answer once released'
+                        % (call.name, call.host or ''))
+
     def assertModel(self, sim, view, scope=Scope(),
-                    aspects=oracle.ASPECTS, vanished=()):
-        """*view* is what a correct build of *scope* holds in *aspects*."""
-        want = oracle.expected(sim.cloud, scope, vanished)
+                    aspects=oracle.ASPECTS, vanished=(), want=None,
+                    context=''):
+        """*view* is what a correct build of *scope* holds in *aspects*
+        (or *want*, an oracle.Expected), and it is marked complete."""
+        want = want or oracle.expected(sim.cloud, scope, vanished)
         problems = oracle.differences(want, view, aspects)
+        where = ' (%s)' % context if context else ''
         if problems:
-            self.fail('model of %s in %s:\n  %s'
-                      % (scope, sim.cloud.topology, '\n  '.join(problems)))
-        self.assertTrue(view.complete, 'model of %s marked incomplete '
-                        'though Nova never failed: %s'
-                        % (scope, '; '.join(view.problems)))
+            self.fail('model of %s in %s%s: observed\n  %s\nthe contract '
+                      'demands exactly the nodes, instances and mappings of '
+                      'the scope' % (scope, sim.cloud.topology, where,
+                                     '\n  '.join(problems)))
+        self.assertTrue(view.complete, 'model of %s%s: observed it marked '
+                        'incomplete (%s) though Nova never failed; the '
+                        'contract demands a complete model'
+                        % (scope, where, '; '.join(view.problems)))
 
     def assertBuilds(self, topologies, scopes=(Scope(),),
                      aspects=oracle.ASPECTS, latency=LATENCY):
         """Every topology named, built for every scope, holds the right
         *aspects*."""
         for name in topologies:
+            topology = (TOPOLOGIES[name] if isinstance(name, str)
+                        else name)
             for scope in scopes:
-                sim = self.simulated_nova(TOPOLOGIES[name], latency=latency)
+                sim = self.simulated_nova(topology, latency=latency)
                 self.assertModel(sim, self.build(sim, scope), scope, aspects)
 
-    def assertFaultReported(self, sim, scope=Scope(), timeout=None):
+    def assertFaultReported(self, sim, scope=Scope(), timeout=None,
+                            fault=''):
         """The build fails the way the implementation's fault policy says:
         it raises, or its model is marked incomplete.
 
+        :param fault: the fault injected, for the messages.
         :returns: the exception raised, or the incomplete model's view.
         """
+        what = ' (%s)' % fault if fault else ''
         if self.policy == 'raise':
             try:
-                view = self.build(sim, scope, timeout)
+                view = self.build(sim, scope, timeout, fault)
             except Exception as exc:
                 if isinstance(exc, AssertionError):
                     raise  # the bound, or a failed check: not the build's
                 return exc
             problems = oracle.differences(
                 oracle.expected(sim.cloud, scope), view)
-            self.fail('Nova failed the build of %s but build() returned a '
-                      'model (marked %s, %s) instead of raising'
-                      % (scope, 'complete' if view.complete else
+            self.fail('Nova failed the build of %s%s: observed build() '
+                      'return a model (marked %s, %s); the raise policy '
+                      'demands that build() raise'
+                      % (scope, what, 'complete' if view.complete else
                          'incomplete', '; '.join(problems) or
                          'it holds the whole scope'))
-        view = self.build(sim, scope, timeout)
+        view = self.build(sim, scope, timeout, fault)
         self.assertFalse(view.complete,
-                         'Nova failed the build of %s but the model is '
-                         'marked complete' % scope)
+                         'Nova failed the build of %s%s: observed a model '
+                         'marked complete (%s); the mark_incomplete policy '
+                         'demands complete=False'
+                         % (scope, what, '; '.join(oracle.differences(
+                             oracle.expected(sim.cloud, scope), view))
+                            or 'it holds the whole scope'))
         return view
+
+    def settle(self):
+        """Let whatever is ready run for a quiescence window (only to
+        observe that something does NOT happen)."""
+        probes.settle(self.conf.quiescence_window)

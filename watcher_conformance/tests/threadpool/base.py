@@ -63,6 +63,32 @@ class ThreadPoolTestCase(base.ConformanceTestCase):
     def submit_values(self, values):
         return [self.submit(_identity, v) for v in values]
 
+    def submit_held(self, count, after=''):
+        """*count* tasks (at most W), task i returning i, each held at a
+        gate of its own, all running when this returns; *after* says what
+        happened to the pool before, for the message.
+
+        :returns: the gates and the futures, in submission order.
+        """
+        gates, in_flight = [self.gate() for _ in range(count)], \
+            probes.InFlight()
+        futures = [self.submit_gated(g, i, in_flight)
+                   for i, g in enumerate(gates)]
+        self.assertTrue(in_flight.wait_running(count, self.conf.wait_timeout),
+                        '%sonly %d of %d tasks waiting for each other ran at '
+                        'once within %.1f s; the contract demands W = %d at '
+                        'once' % (after and after + ', ', in_flight.peak,
+                                  count, self.conf.wait_timeout,
+                                  self.workers))
+        return gates, futures
+
+    def start_do_while(self, variant, futures, fn, *args, **kwargs):
+        """Call the pool's *variant* in another thread: (thread, outcome)
+        of :meth:`start_thread`; :meth:`finish` it."""
+        method = getattr(self.pool, variant)
+        return self.start_thread(lambda: method(futures, fn, *args,
+                                                **kwargs))
+
     def do_while(self, variant, futures, fn, *args, **kwargs):
         """Call the pool's *variant* (COPY or MODIFY), bounded."""
         with self.bounded(variant):
@@ -100,3 +126,29 @@ _NULL = _Null()
 
 def _identity(value):
     return value
+
+
+def names(futures):
+    """A function naming a future by its place in *futures* ("#2 of 4"),
+    for messages."""
+    index = {id(f): i for i, f in enumerate(futures)}
+
+    def name(future):
+        i = index.get(id(future))
+        if i is None:
+            return 'a future not of the collection (%r)' % (future,)
+        return '#%d of %d' % (i, len(futures))
+    return name
+
+
+def orders(count):
+    """Completion orders that invert submission: (description, order of
+    indexes), the last submitted finishing first in each."""
+    backwards = list(reversed(range(count)))
+    odd_first = (list(reversed(range(1, count, 2)))
+                 + list(range(0, count, 2)))
+    found = [('the last submitted first, then backwards', backwards)]
+    if odd_first != backwards:
+        found.append(('the odd ones last to first, then the even ones',
+                      odd_first))
+    return found

@@ -38,10 +38,12 @@ class MixedFuturesTest(base.ThreadPoolTestCase):
         future.set_result('foreign')
         return future
 
-    @catalogue.check('b7976217-43cd-4f5d-bc15-762736f620bd', MUST, """
+    @catalogue.check(
+        'b7976217-43cd-4f5d-bc15-762736f620bd', MUST, """
         do_while_futures given green and native futures together MUST raise
         a clear error (RuntimeError, TypeError or ValueError naming green
-        futures) instead of waiting on them.""")
+        futures) instead of waiting on them.""",
+        covers=('threadpool.mixed.refused',))
     def test_mixing_green_and_native_futures_raises(self):
         own = self.submit(lambda: 'own')
         self.wait_done([own])

@@ -32,42 +32,56 @@ class ShutdownTest(base.ThreadPoolTestCase):
                         'held at a gate')
         return thread, outcome
 
-    @catalogue.check('a6ae1ae5-f65a-488d-985e-07d6ccee77e8', MUST, """
-        shutdown(wait=True) MUST let running and queued tasks complete before
-        it returns; it MUST NOT abandon or cancel queued
-        work.""", feature=FEATURE)
+    @catalogue.check(
+        'a6ae1ae5-f65a-488d-985e-07d6ccee77e8', MUST, """
+        shutdown(wait=True) MUST let running and queued tasks, whichever
+        thread submitted them, complete before it returns; it MUST NOT
+        abandon or cancel queued work.""", feature=FEATURE,
+        covers=('threadpool.shutdown.completes_queued',))
     def test_shutdown_completes_queued_work(self):
         gate, in_flight = self.gate(), probes.InFlight()
         running = [self.submit_gated(gate, i, in_flight)
                    for i in range(self.workers)]
         self.assertTrue(in_flight.wait_running(self.workers,
                                                self.conf.wait_timeout))
-        queued = self.submit_values(range(self.workers, 3 * self.workers))
+        # Queued by three submitters: this thread and two others.
+        queued = self.submit_values(range(self.workers, 2 * self.workers))
+        for first in (2 * self.workers, 3 * self.workers):
+            queued += self.finish(self.start_thread(
+                self.submit_values, range(first, first + self.workers))[1],
+                'submit from another thread')
         thread, outcome = self.start_shutdown()
         gate.open()
         self.join(thread, 'shutdown(wait=True)')
         self.assertNotIn('error', outcome)
-        self.assertTrue(all(f.done() for f in running + queued),
-                        'shutdown(wait=True) returned before queued tasks '
-                        'completed')
+        unfinished = [f for f in running + queued if not f.done()]
+        self.assertEqual([], unfinished,
+                         'shutdown(wait=True) returned with %d of %d tasks '
+                         '(queued by 3 threads) unfinished; the contract '
+                         'demands all complete first'
+                         % (len(unfinished), len(running + queued)))
         self.assertEqual([False] * len(queued),
                          [f.cancelled() for f in queued])
-        self.assertEqual(list(range(3 * self.workers)),
+        self.assertEqual(list(range(4 * self.workers)),
                          [f.result() for f in running + queued])
 
-    @catalogue.check('97348d41-c25d-4949-9bdc-a6f282d11831', MUST, """
+    @catalogue.check(
+        '97348d41-c25d-4949-9bdc-a6f282d11831', MUST, """
         submit after shutdown MUST raise RuntimeError rather than accept work
-        that will never run.""", feature=FEATURE)
+        that will never run.""", feature=FEATURE,
+        covers=('threadpool.shutdown.refuses_later',))
     def test_submit_after_shutdown_raises(self):
         with self.bounded('shutdown'):
             self.pool.shutdown(wait=True)
         with self.bounded('submit after shutdown'):
             self.assertRaises(RuntimeError, self.pool.submit, lambda: None)
 
-    @catalogue.check('6a09e6c0-97ac-49d5-b5b1-5dcdea3c98cc', MUST, """
+    @catalogue.check(
+        '6a09e6c0-97ac-49d5-b5b1-5dcdea3c98cc', MUST, """
         A task that submits while shutdown(wait=True) waits for it MUST NOT
         deadlock: the submit either runs the new task or raises
-        RuntimeError, and shutdown MUST return.""", feature=FEATURE)
+        RuntimeError, and shutdown MUST return.""", feature=FEATURE,
+        covers=('threadpool.shutdown.no_deadlock',))
     def test_submit_from_a_task_during_shutdown_does_not_hang(self):
         gate = self.gate()
 
@@ -88,3 +102,59 @@ class ShutdownTest(base.ThreadPoolTestCase):
         if nested is not None:
             self.wait_done([nested])
             self.assertEqual('nested', nested.result())
+
+    @catalogue.check(
+        'ac0d9c96-00b5-40ed-9da8-e0b06bfd3f19', MUST, """
+        A submit from another thread while shutdown(wait=True) waits for
+        queued work MUST either raise RuntimeError or have its task complete
+        before shutdown returns.""", feature=FEATURE,
+        covers=('threadpool.shutdown.submit_during',
+                'threadpool.shutdown.refuses_later'))
+    def test_submit_from_another_thread_during_shutdown(self):
+        gate, late_gate, in_flight = self.gate(), self.gate(), \
+            probes.InFlight()
+        running = [self.submit_gated(gate, i, in_flight)
+                   for i in range(self.workers)]
+        self.assertTrue(in_flight.wait_running(self.workers,
+                                               self.conf.wait_timeout))
+        queued = self.submit_values(range(self.workers, 2 * self.workers))
+        thread, outcome = self.start_shutdown()
+        # The late task is held: if it is accepted, shutdown must wait.
+        submitter, submitted = self.start_thread(
+            self.pool.submit, _held, late_gate, 'late')
+        self.wait_blocked_or_done(submitter)
+        gate.open()
+        self.wait_done(running + queued)
+        if not submitter.is_alive() and 'value' in submitted:
+            late = submitted['value']
+            # Watch whether shutdown returns while the late task is held
+            # (it must not).
+            thread.join(self.conf.quiescence_window)
+            self.assertTrue(
+                thread.is_alive() or late.done(),
+                'a submit from another thread during shutdown(wait=True) '
+                'was accepted, and shutdown returned while its task was '
+                'still held; the contract demands the submit raise '
+                'RuntimeError or its task complete before shutdown returns')
+        late_gate.open()
+        self.join(thread, 'shutdown(wait=True)')
+        self.assertNotIn('error', outcome)
+        self.join(submitter, 'submit during shutdown')
+        if 'error' in submitted:
+            self.assertIsInstance(
+                submitted['error'], RuntimeError,
+                'a submit during shutdown raised %r; the contract demands '
+                'RuntimeError' % (submitted['error'],))
+        else:
+            late = submitted['value']
+            self.assertTrue(
+                late.done(), 'a submit during shutdown(wait=True) returned '
+                'a future still unfinished after shutdown returned; the '
+                'contract demands RuntimeError or the task complete first')
+            self.assertEqual('late', late.result())
+
+
+def _held(gate, value):
+    if not gate.wait():
+        raise base.TimedOut('gate not opened within %.1f s' % gate.timeout)
+    return value

@@ -19,16 +19,20 @@ from watcher_conformance.tests.threadpool import base
 
 class SingletonTest(base.ThreadPoolTestCase):
 
-    @catalogue.check('e0f434e7-8b2d-4660-b337-dccb1928b081', MUST, """
+    @catalogue.check(
+        'e0f434e7-8b2d-4660-b337-dccb1928b081', MUST, """
         Every request for the threadpool in a process MUST return the same
-        instance, so that its worker bound holds for the whole process.""")
+        instance, so that its worker bound holds for the whole process.""",
+        covers=('threadpool.singleton.same_instance',))
     def test_requests_return_the_same_pool(self):
         self.assertIs(self.pool, self.provider.get())
         self.assertIs(self.pool, self.provider.get())
 
-    @catalogue.check('ad7dafad-e206-4b77-acf6-2d97bf01c990', MUST, """
+    @catalogue.check(
+        'ad7dafad-e206-4b77-acf6-2d97bf01c990', MUST, """
         A request for the threadpool from another thread MUST return the same
-        instance as the first request.""")
+        instance as the first request.""",
+        covers=('threadpool.singleton.same_across_threads',))
     def test_other_threads_get_the_same_pool(self):
         thread, outcome = self.start_thread(self.provider.get)
         self.join(thread, 'a request for the pool from another thread')

@@ -19,18 +19,22 @@ from watcher_conformance.tests.threadpool import base
 
 class SubmitTest(base.ThreadPoolTestCase):
 
-    @catalogue.check('976fd5d4-b38e-4e52-bfcc-b826876bbda5', MUST, """
+    @catalogue.check(
+        '976fd5d4-b38e-4e52-bfcc-b826876bbda5', MUST, """
         submit(fn, *args, **kwargs) MUST call fn with exactly those positional
-        and keyword arguments, and its future MUST carry fn's return value.""")
+        and keyword arguments, and its future MUST carry fn's return value.""",
+        covers=('threadpool.submit.arguments', 'threadpool.submit.result'))
     def test_submit_passes_arguments_and_returns_result(self):
         future = self.submit(_echo, 1, 'two', three=3, four=[4])
         self.wait_done([future])
         self.assertEqual(((1, 'two'), {'three': 3, 'four': [4]}),
                          future.result())
 
-    @catalogue.check('f573f153-aaa6-4b9c-b087-474dfb2a0407', MUST, """
+    @catalogue.check(
+        'f573f153-aaa6-4b9c-b087-474dfb2a0407', MUST, """
         An exception raised by a task MUST be delivered through its future:
-        exception() MUST return it and result() MUST raise it.""")
+        exception() MUST return it and result() MUST raise it.""",
+        covers=('threadpool.submit.exception',))
     def test_task_exception_is_delivered_through_future(self):
         error = ValueError('raised by the task')
         future = self.submit(_raise, error)

@@ -42,7 +42,7 @@ class InvalidPlanTest(base.WorkflowTestCase):
 
     @catalogue.check('cd4bb7cd-a30f-4a21-a70f-0b372e306210', MUST, """
         A plan whose actions form a cycle MUST be refused with an error
-        before any action runs.""")
+        before any action runs.""", covers=('workflow.plan.cycle_refused',))
     def test_cycle_refused(self):
         self.assertRefused(self.plan(
             Action('a', parents=['c']), Action('b', parents=['a']),
@@ -50,14 +50,16 @@ class InvalidPlanTest(base.WorkflowTestCase):
 
     @catalogue.check('9ec2f30d-e885-47e3-b391-0ac902d91077', MUST, """
         A plan naming a parent it does not hold MUST be refused with an
-        error before any action runs.""")
+        error before any action runs.""",
+                     covers=('workflow.plan.unknown_parent_refused',))
     def test_unknown_parent_refused(self):
         self.assertRefused(self.plan(Action('a'),
                                      Action('b', parents=['ghost'])))
 
     @catalogue.check('cbbcf7fb-dddd-4352-9540-5bbe3738cb1a', MUST, """
         A plan holding two actions of one uuid MUST be refused with an
-        error before any action runs.""")
+        error before any action runs.""",
+                     covers=('workflow.plan.duplicate_refused',))
     def test_duplicate_uuid_refused(self):
         self.assertRefused(self.plan(Action('a'), Action('b'),
                                      Action('a', parents=['b'])))
@@ -66,7 +68,8 @@ class InvalidPlanTest(base.WorkflowTestCase):
 class BigPlanTest(base.WorkflowTestCase):
 
     @catalogue.check('ff1b74b6-7dbe-4164-9441-fcf59f9509bd', MUST, """
-        A plan of 1000 actions MUST complete, every action SUCCEEDED.""")
+        A plan of 1000 actions MUST complete, every action SUCCEEDED.""",
+                     covers=('workflow.plan.thousand_actions',))
     def test_thousand_action_plan_completes(self):
         plan = plans.branches(50, 20)
         # A hang guard, not a speed limit (speed is the benchmarks' to
