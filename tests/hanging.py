@@ -56,3 +56,21 @@ class Hangs(testtools.TestCase):
 
     def test_quick(self):
         self.useFixture(deadlock.DeadlockGuard(0.3))
+
+
+class Extends(testtools.TestCase):
+    """A test that needs longer than its guard's bound, and says so."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        deadlock.report_hangs(self)
+
+    def test_extended(self):
+        guard = self.useFixture(deadlock.DeadlockGuard(0.3))
+        guard.extend(1.0)
+        threading.Event().wait(0.6)  # past 0.3 s, within 1.3 s
+
+    def test_extended_still_bounded(self):
+        guard = self.useFixture(deadlock.DeadlockGuard(0.3, what='the test'))
+        guard.extend(0.3)
+        threading.Event().wait()

@@ -54,6 +54,20 @@ class DeadlockGuardTest(base.TestCase):
         self.assertLess(elapsed, 5)
         self.assertFalse(result.wasSuccessful())
 
+    def test_extended_bound_lets_a_long_test_finish(self):
+        result = testtools.TestResult()
+        hanging.Extends('test_extended').run(result)
+        self.assertTrue(result.wasSuccessful(), result.failures)
+
+    def test_extended_bound_still_ends_a_hang(self):
+        result = testtools.TestResult()
+        start = time.monotonic()
+        hanging.Extends('test_extended_still_bounded').run(result)
+        self.assertLess(time.monotonic() - start, 5)
+        self.assertEqual(1, len(result.failures), result.errors)
+        self.assertIn('the test did not finish within 0.60 s',
+                      result.failures[0][1])
+
     def test_quick_test_is_untouched(self):
         result, elapsed = self.run_case('test_quick')
         self.assertTrue(result.wasSuccessful())

@@ -60,6 +60,7 @@ from watcher.applier.action_plan import default as action_plan_handler
 from watcher.applier.actions import factory
 from watcher.applier.workflow_engine import default as taskflow_engine
 from watcher.common import context as watcher_context
+from watcher.common import exception
 from watcher.common import rpc
 from watcher import conf as watcher_conf
 from watcher.db import api as db_api
@@ -178,11 +179,14 @@ class Engine:
             return {self._names[a.uuid]: a.state for a in actions}
 
     def plan_state(self, plan_uuid):
-        return objects.ActionPlan.get_by_uuid(self.ctx, plan_uuid).state
+        # The contract's "not stored yet" is None; upstream raises.
+        try:
+            return objects.ActionPlan.get_by_uuid(self.ctx, plan_uuid).state
+        except exception.ActionPlanNotFound:
+            return None
 
     def cancel(self, plan_uuid):
-        plan = objects.ActionPlan.get_by_uuid(self.ctx, plan_uuid,
-                                              eager=True)
+        plan = objects.ActionPlan.get_by_uuid(self.ctx, plan_uuid)
         state = objects.action_plan.State
         if plan.state == state.ONGOING:
             plan.state = state.CANCELLING
