@@ -80,8 +80,11 @@ class ZooTest(base.TestCase):
 
 class CorrectImplementationTest(testscenarios.WithScenarios, base.TestCase):
 
+    # The reference is judged whole by tox -e conformance, in both modes:
+    # not again here.
     scenarios = [('%s:%s' % (area, spec.lower()),
-                  {'spec': spec, 'area': area}) for spec, area in CORRECT]
+                  {'spec': spec, 'area': area}) for spec, area in CORRECT
+                 if spec != 'reference']
 
     def test_passes_every_check_of_the_area(self):
         # Checks of the policy it does not follow skip; none may fail.
