@@ -14,6 +14,8 @@
 oslo traceback, never a run that blames the implementation."""
 
 import os
+import subprocess
+import sys
 import time
 
 import testscenarios
@@ -123,3 +125,20 @@ class PreflightTest(cli.CommandTestCase):
         self.assertLess(time.monotonic() - start, 30)
         self.assert_usage_error(result, 'threadpool factory',
                                 'did not return within 1 s')
+
+
+class StabilityLoadTest(cli.CommandTestCase):
+
+    def test_load_option_runs_spinners_and_reports_them(self):
+        # The stability tool under CPU-bound competitors: the figure it
+        # prints names the load; the spinners end with it.
+        result = subprocess.run(
+            [sys.executable, '-m', 'watcher_conformance.boot', '-m',
+             'watcher_conformance.tools.stability', '--area',
+             'threadpool', '--repeat', '1', '--load', '2'],
+            env=dict(os.environ, OS_WATCHER_CONFORMANCE__MODE=self.mode,
+                     OS_WATCHER_CONFORMANCE__WAIT_TIMEOUT='5.0'),
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            timeout=300)
+        self.assertEqual(0, result.returncode, result.stdout + result.stderr)
+        self.assertIn('mode %s, load 2, 1 runs' % self.mode, result.stdout)

@@ -210,3 +210,28 @@ class EnvironmentTest(cli.CommandTestCase):
         self.assertIn('FATAL: fake server, cannot bind', test['reason'])
         self.assertEqual('untested', data['verdict'])
         self.assertEqual(3, result.returncode)
+
+
+class TwoRunsTest(cli.CommandTestCase):
+
+    def test_two_runs_in_one_directory_keep_apart(self):
+        # Same directory, same report path, at the same time: each run has
+        # its own state, and the report is whole (written atomically).
+        report = os.path.join(self.reports, 'r.json')
+        env = dict(os.environ, OS_WATCHER_CONFORMANCE__WAIT_TIMEOUT='1.0')
+        env.pop('PYTHON', None)
+        env.pop('OS_WATCHER_CONFORMANCE__MODE', None)
+        runs = [subprocess.Popen(
+            [sys.executable, '-m', 'watcher_conformance.cmd.main', 'run',
+             '--mode', self.mode, '--area', 'threadpool', '--filter',
+             'test_submit', '--report', report], cwd=self.cwd, env=env,
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            for _ in range(2)]
+        outputs = [run.communicate(timeout=300) for run in runs]
+        self.assertEqual([0, 0], [run.returncode for run in runs], outputs)
+        with open(report) as f:
+            data = json.load(f)
+        self.assertEqual('pass', data['verdict'])
+        self.assertEqual(SUBMIT_CHECKS, len(data['tests']))
+        self.assertEqual([], [n for n in os.listdir(self.reports)
+                              if n.endswith('.tmp') or 'partial' in n])
