@@ -664,6 +664,31 @@ WAIT_FOR_ANY_RAISES_ON_TIMEOUT = broken.implementation(
 WAIT_FOR_ALL_IS_ANY = broken.implementation(
     'wait-for-all-is-any',
     _pool('WaitAllIsAny', wait_for_all=staticmethod(waiters.wait_for_any)))
+
+
+def _init_warming_up(self):
+    # Warms the workers with a task of its own, counted like any other.
+    Pool.__init__(self)
+    self.submit(int).result()
+
+
+def _shutdown_waiting_always(self, wait=True):
+    # "Always finish cleanly": a stuck task holds reset() forever.
+    Pool.shutdown(self, wait=True)
+
+
+def _shutdown_not_waiting_by_default(self, wait=False):
+    Pool.shutdown(self, wait)
+
+
+STATISTICS_COUNT_WARM_UP = broken.implementation(
+    'statistics-count-warm-up', _pool('WarmUp', __init__=_init_warming_up))
+RESET_WAITS_FOR_TASKS = broken.implementation(
+    'reset-waits-for-tasks', _pool('AlwaysWaits',
+                                   shutdown=_shutdown_waiting_always))
+SHUTDOWN_DEFAULTS_TO_NO_WAIT = broken.implementation(
+    'shutdown-defaults-to-no-wait',
+    _pool('NoWaitDefault', shutdown=_shutdown_not_waiting_by_default))
 STATISTICS_COUNT_SUBMITTED = broken.implementation(
     'statistics-count-submitted',
     _pool('CountSubmitted', submit=_submit_counting,
@@ -878,6 +903,13 @@ CASES = [
           'finished', 'test_wait_for_all_waits_for_every_future'),
     _case('STATISTICS_COUNT_SUBMITTED', 'executed counts submitted tasks',
           'test_statistics_do_not_count_cancelled_tasks'),
+    _case('STATISTICS_COUNT_WARM_UP', 'statistics count a warm-up task of '
+          "the pool's own", 'test_statistics_count_executed_and_failed_tasks'),
+    _case('RESET_WAITS_FOR_TASKS', 'shutdown always waits, so reset() '
+          'waits for a stuck task',
+          'test_reset_does_not_wait_for_a_stuck_task'),
+    _case('SHUTDOWN_DEFAULTS_TO_NO_WAIT', 'shutdown() without arguments does '
+          'not wait', 'test_shutdown_waits_by_default'),
     _case('CLOSES_AFTER_DRAINING', 'shutdown refuses new work only after '
           'draining', 'test_submit_from_another_thread_during_shutdown'),
     _case('HOLDS_LOCK_WHILE_DRAINING', 'shutdown holds the submit lock while '

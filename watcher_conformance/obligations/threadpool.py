@@ -80,6 +80,11 @@ OBLIGATIONS = [
         Every request for the threadpool in a process MUST return the same
         instance, so that its worker bound holds for the whole process.""",
          source=SPEC + ': "a class that uses a singular pattern"'),
+    must('threadpool.singleton.reset_does_not_wait', """
+        The provider's reset() MUST return without waiting for a task that
+        is stuck.""",
+         source='the contract\'s Provider: a reset that waits for stuck '
+         'work blocks the test worker and every test after it'),
     must('threadpool.singleton.same_across_threads', """
         A request for the threadpool from another thread MUST return the
         same instance as the first request.""",
@@ -285,6 +290,11 @@ OBLIGATIONS = [
         cancel queued work.""",
          source='futurist bug #2121545 (shutdown dropped queued work)',
          feature=SHUTDOWN),
+    must('threadpool.shutdown.waits_by_default', """
+        shutdown() called without arguments MUST wait as shutdown(wait=True)
+        does.""",
+         source=FUTURIST + ' and concurrent.futures: wait defaults to True',
+         feature=SHUTDOWN),
     must('threadpool.shutdown.refuses_later', """
         submit after shutdown MUST raise RuntimeError rather than accept
         work that will never run.""", source=FUTURIST, feature=SHUTDOWN),
@@ -309,6 +319,11 @@ OBLIGATIONS = [
     must('threadpool.statistics.failures', """
         The pool's statistics MUST count the tasks that raised in
         failures.""", source=FUTURIST, feature=STATISTICS),
+    must('threadpool.statistics.fresh_at_zero', """
+        A pool that has run no task MUST report executed and failures of
+        zero: its statistics count its own tasks only.""",
+         source=FUTURIST + ': a new executor\'s ExecutorStatistics are all '
+         'zero', feature=STATISTICS),
     must('threadpool.statistics.not_cancelled', """
         The pool's statistics MUST NOT count a task cancelled before it
         started, neither in executed nor in failures.""",

@@ -65,6 +65,27 @@ class ShutdownTest(base.ThreadPoolTestCase):
         self.assertEqual(list(range(4 * self.workers)),
                          [f.result() for f in running + queued])
 
+    @catalogue.check('248fdf18-e1e8-4f29-afd4-94ca3aa217ce', MUST, """
+        shutdown() called without arguments MUST wait for running and
+        queued tasks, as shutdown(wait=True) does.""", feature=FEATURE,
+                     covers=('threadpool.shutdown.waits_by_default',))
+    def test_shutdown_waits_by_default(self):
+        gate = self.gate()
+        futures = [self.submit_gated(gate, i) for i in range(2 * self.workers)]
+        thread, _ = self.start_thread(self.pool.shutdown)
+        # Watch for a return that must not come while the tasks are held.
+        probes.settle(self.conf.quiescence_window)
+        returned_early = not thread.is_alive()
+        gate.open()
+        self.join(thread, 'shutdown()')
+        self.assertFalse(returned_early, 'observed shutdown() return while '
+                         'every task was still held; the contract demands '
+                         'that it wait, as shutdown(wait=True) does')
+        self.assertEqual([], [i for i, f in enumerate(futures)
+                              if not f.done()],
+                         'observed shutdown() return before every task '
+                         'finished; the contract demands that it wait')
+
     @catalogue.check(
         '97348d41-c25d-4949-9bdc-a6f282d11831', MUST, """
         submit after shutdown MUST raise RuntimeError rather than accept work

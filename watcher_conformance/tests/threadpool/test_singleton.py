@@ -14,6 +14,7 @@
 
 from watcher_conformance import catalogue
 from watcher_conformance.contract import MUST
+from watcher_conformance import probes
 from watcher_conformance.tests.threadpool import base
 
 
@@ -38,3 +39,14 @@ class SingletonTest(base.ThreadPoolTestCase):
         self.join(thread, 'a request for the pool from another thread')
         self.assertNotIn('error', outcome)
         self.assertIs(self.pool, outcome['value'])
+
+    @catalogue.check('aa732a95-cdd5-4809-9217-5387143b0d1b', MUST, """
+        The provider's reset() MUST return without waiting for a task that
+        is stuck.""", covers=('threadpool.singleton.reset_does_not_wait',))
+    def test_reset_does_not_wait_for_a_stuck_task(self):
+        gate, in_flight = self.gate(), probes.InFlight()
+        self.submit_gated(gate, in_flight=in_flight)
+        self.assertTrue(in_flight.wait_running(1, self.conf.wait_timeout),
+                        'the task did not start')
+        with self.bounded('reset() with a task stuck'):
+            self.provider.reset()

@@ -27,11 +27,16 @@ class StatisticsTest(base.ThreadPoolTestCase):
     @catalogue.check(
         '7df3b078-72f0-4346-a708-d4a35f4076b3', MUST, """
         The pool's statistics MUST count every executed task, and count
-        the tasks that raised as failures.""", feature=FEATURE,
+        the tasks that raised as failures, from zero.""", feature=FEATURE,
         covers=('threadpool.statistics.executed',
-                'threadpool.statistics.failures'))
+                'threadpool.statistics.failures',
+                'threadpool.statistics.fresh_at_zero'))
     def test_statistics_count_executed_and_failed_tasks(self):
         before = self.pool.statistics
+        self.assertEqual((0, 0), (before.executed, before.failures),
+                         'a pool that ran no task reports executed %d and '
+                         'failures %d; the contract demands zero'
+                         % (before.executed, before.failures))
         futures = self.submit_values(range(3)) + [
             self.submit(_fail) for _ in range(2)]
         self.wait_done(futures)
