@@ -239,3 +239,17 @@ class TwoRunsTest(cli.CommandTestCase):
         self.assertEqual(SUBMIT_CHECKS, len(data['tests']))
         self.assertEqual([], [n for n in os.listdir(self.reports)
                               if n.endswith('.tmp') or 'partial' in n])
+
+
+class FullDiskTest(cli.CommandTestCase):
+
+    def test_a_full_disk_is_not_blamed_on_the_code(self):
+        result, report = self.run_one(
+            'tests.hostile.implementations:DISK_FULL', self.mode)
+        test, = report['tests']
+        self.assertEqual('skipped', test['status'], test['message'])
+        self.assertIn('the environment failed, not the implementation',
+                      test['reason'])
+        self.assertIn('No space left on device', test['reason'])
+        self.assertEqual('untested', report['verdict'])
+        self.assertEqual(3, result.returncode)

@@ -13,6 +13,7 @@
 """The hostile implementations, each the reference with one piece made
 hostile."""
 
+import errno
 import os
 import signal
 import sys
@@ -108,3 +109,13 @@ def _submit_blocks_in_c(self, fn, *args, **kwargs):
 BLOCKS_IN_C = broken.implementation(
     'blocks-in-c', type('BlockingPool', (threadpool.DecisionEngineThreadPool,),
                         {'submit': _submit_blocks_in_c}))
+
+
+def _submit_on_a_full_disk(self, fn, *args, **kwargs):
+    # What a pool that spools its queue to disk meets on a full disk.
+    raise OSError(errno.ENOSPC, 'No space left on device', '/var/spool/x')
+
+
+DISK_FULL = broken.implementation(
+    'disk-full', type('SpoolingPool', (threadpool.DecisionEngineThreadPool,),
+                      {'submit': _submit_on_a_full_disk}))
