@@ -33,16 +33,28 @@ class CommandTestCase(base.TestCase):
         self.cwd = os.getcwd()  # tests.broken must be importable from here
         self.reports = self.useFixture(fixtures.TempDir()).path
 
-    def command(self, *args, extra_env=None):
-        """Run ``watcher-conformance ARGS``, with *extra_env* variables."""
+    def start(self, *args, extra_env=None):
+        """Start ``watcher-conformance ARGS``, with *extra_env* variables;
+        its output piped, as text. Killed at cleanup if still running."""
         env = dict(os.environ, OS_WATCHER_CONFORMANCE__WAIT_TIMEOUT='1.0')
         env.pop('PYTHON', None)
         env.pop('OS_WATCHER_CONFORMANCE__MODE', None)
         env.update(extra_env or {})
-        return subprocess.run(
+        proc = subprocess.Popen(
             [sys.executable, '-m', 'watcher_conformance.cmd.main'] +
             list(args), cwd=self.cwd, env=env, stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE, universal_newlines=True)
+            stderr=subprocess.PIPE, text=True)
+        self.addCleanup(proc.wait)
+        self.addCleanup(proc.kill)
+        return proc
+
+    def command(self, *args, extra_env=None):
+        """Run ``watcher-conformance ARGS`` to its end, with *extra_env*
+        variables."""
+        proc = self.start(*args, extra_env=extra_env)
+        out, err = proc.communicate()
+        return subprocess.CompletedProcess(proc.args, proc.returncode, out,
+                                           err)
 
     def assert_usage_error(self, result, *fragments):
         self.assertEqual(2, result.returncode, result.stderr)

@@ -17,8 +17,6 @@ import json
 import os
 import signal
 import stat
-import subprocess
-import sys
 import time
 import uuid
 
@@ -118,18 +116,12 @@ class InterruptionTest(cli.CommandTestCase):
         # left once the command has exited.
         marker = 'WATCHER_CONFORMANCE_TEST_RUN=%s' % uuid.uuid4()
         name, value = marker.split('=')
-        env = dict(os.environ, OS_WATCHER_CONFORMANCE__WAIT_TIMEOUT='1.0',
-                   **{name: value})
-        env.pop('PYTHON', None)
-        env.pop('OS_WATCHER_CONFORMANCE__MODE', None)
         report = os.path.join(self.reports, 'r.json')
-        proc = subprocess.Popen(
-            [sys.executable, '-m', 'watcher_conformance.cmd.main', 'run',
-             '--implementation', 'tests.hostile.implementations:SLOW_SUBMIT',
-             '--mode', self.mode, '--area', 'threadpool', '--report',
-             report], cwd=self.cwd, env=env, stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE, text=True)
-        self.addCleanup(proc.kill)
+        proc = self.start(
+            'run', '--implementation',
+            'tests.hostile.implementations:SLOW_SUBMIT', '--mode', self.mode,
+            '--area', 'threadpool', '--report', report,
+            extra_env={name: value})
         lines = []
         for line in proc.stdout:  # the first finished check, then stop
             lines.append(line)
@@ -222,15 +214,9 @@ class TwoRunsTest(cli.CommandTestCase):
         # Same directory, same report path, at the same time: each run has
         # its own state, and the report is whole (written atomically).
         report = os.path.join(self.reports, 'r.json')
-        env = dict(os.environ, OS_WATCHER_CONFORMANCE__WAIT_TIMEOUT='1.0')
-        env.pop('PYTHON', None)
-        env.pop('OS_WATCHER_CONFORMANCE__MODE', None)
-        runs = [subprocess.Popen(
-            [sys.executable, '-m', 'watcher_conformance.cmd.main', 'run',
-             '--mode', self.mode, '--area', 'threadpool', '--filter',
-             'test_submit', '--report', report], cwd=self.cwd, env=env,
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-            for _ in range(2)]
+        runs = [self.start('run', '--mode', self.mode, '--area',
+                           'threadpool', '--filter', 'test_submit',
+                           '--report', report) for _ in range(2)]
         outputs = [run.communicate(timeout=300) for run in runs]
         self.assertEqual([0, 0], [run.returncode for run in runs], outputs)
         with open(report) as f:

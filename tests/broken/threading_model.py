@@ -407,10 +407,16 @@ def _executor(name, shared=None, **methods):
         attrs['shared_model'] = (
             lambda self, nova, placement, scope, timeout:
             shared(self.builder, nova, placement, scope, timeout))
-    cls = type(name.title().replace('-', ''), (audits.AuditExecutor,), attrs)
+    return _provided(name, type(name.title().replace('-', ''),
+                                (audits.AuditExecutor,), attrs))
+
+
+def _provided(name, executor_class):
+    """The reference with its audit executor of *executor_class*."""
     return broken.replace_piece(
         name, 'audit_executor',
-        lambda settings: reference.AuditExecutorProvider(settings, cls))
+        lambda settings: reference.AuditExecutorProvider(settings,
+                                                         executor_class))
 
 
 class _LiveModel(audits.SharedModel):
@@ -511,9 +517,7 @@ FIRST_ACCESS_UNLOCKED = _executor('first-access-unlocked',
                                   shared=_UnlockedFirstAccess)
 CHANGE_APPLIED_TO_OLD_MODEL = _executor('change-applied-to-old-model',
                                         shared=_ChangeWithoutSyncLock)
-ONE_AUDIT_AT_A_TIME = broken.replace_piece(
-    'one-audit-at-a-time', 'audit_executor',
-    lambda settings: reference.AuditExecutorProvider(settings, _OneAuditPool))
+ONE_AUDIT_AT_A_TIME = _provided('one-audit-at-a-time', _OneAuditPool)
 NOTIFY_FAILS_WITHOUT_MODEL = _executor('notify-fails-without-model',
                                        shared=_NotifyWithoutModel)
 NOTIFY_DROPPED_WHILE_UNBUILT = _executor('notify-dropped-while-unbuilt',
@@ -526,20 +530,10 @@ INCOMPLETE_REBUILD_PUBLISHED = broken.replace_piece(
         settings, fault_policy='mark_incomplete'))
 REBUILD_UNDER_MODEL_LOCK = _executor('rebuild-under-model-lock',
                                      shared=_RebuildUnderModelLock)
-AUDIT_POOL_OF_TEN = broken.replace_piece(
-    'audit-pool-of-ten', 'audit_executor',
-    lambda settings: reference.AuditExecutorProvider(settings, _PoolOfTen))
-RESET_WAITS_FOR_AUDITS = broken.replace_piece(
-    'reset-waits-for-audits', 'audit_executor',
-    lambda settings: reference.AuditExecutorProvider(settings, _CloseWaits))
-MODEL_TAKEN_AT_SUBMIT = broken.replace_piece(
-    'model-taken-at-submit', 'audit_executor',
-    lambda settings: reference.AuditExecutorProvider(settings,
-                                                     _ModelAtSubmit))
-AUDIT_ERRORS_LOGGED = broken.replace_piece(
-    'audit-errors-logged', 'audit_executor',
-    lambda settings: reference.AuditExecutorProvider(settings,
-                                                     _AuditErrorsLogged))
+AUDIT_POOL_OF_TEN = _provided('audit-pool-of-ten', _PoolOfTen)
+RESET_WAITS_FOR_AUDITS = _provided('reset-waits-for-audits', _CloseWaits)
+MODEL_TAKEN_AT_SUBMIT = _provided('model-taken-at-submit', _ModelAtSubmit)
+AUDIT_ERRORS_LOGGED = _provided('audit-errors-logged', _AuditErrorsLogged)
 
 GREEN = ('eventlet',)
 

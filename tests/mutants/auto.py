@@ -281,9 +281,10 @@ def run_shard(shard, known, report_dir, min_rate):
              len(unexplained), counts['incompetent'], counts['pending'],
              kill_rate))
     sys.stdout.flush()
-    problems = ['%s: %d survivor(s) without a disposition in %s'
-                % (shard.name, len(unexplained), survivors.PATH)
-                for _ in unexplained[:1]]
+    problems = []
+    if unexplained:
+        problems.append('%s: %d survivor(s) without a disposition in %s'
+                        % (shard.name, len(unexplained), survivors.PATH))
     if kill_rate < min_rate:
         problems.append('%s: kill rate %.1f%% is below %.1f%%'
                         % (shard.name, kill_rate, min_rate))
